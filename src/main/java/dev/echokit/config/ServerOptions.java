@@ -1,0 +1,98 @@
+package dev.echokit.config;
+
+import io.vertx.core.json.JsonObject;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Typed, validated settings of the echo server.
+ *
+ * @param host              address to bind; loopback by default so a fresh install is not reachable from the network
+ * @param port              TCP port; 0 picks any free port (shared by all instances)
+ * @param instances         listener verticles, one per event loop, all accepting on the same port
+ * @param logLevel          level of EchoKit's own loggers when the fat jar's logback is the backend
+ * @param writeQueueMaxSize bytes a connection may hold in the server's write queue before its reads pause
+ */
+public record ServerOptions(String host, int port, int instances, String logLevel, int writeQueueMaxSize) {
+
+  public static final String HOST = "host";
+  public static final String PORT = "port";
+  public static final String INSTANCES = "instances";
+  public static final String LOG_LEVEL = "logLevel";
+  public static final String WRITE_QUEUE_MAX_SIZE = "writeQueueMaxSize";
+  public static final Set<String> KEYS = Set.of(HOST, PORT, INSTANCES, LOG_LEVEL, WRITE_QUEUE_MAX_SIZE);
+
+  /** The tutorial's address: {@code localhost:12345}. */
+  public static final String DEFAULT_HOST = "localhost";
+  public static final int DEFAULT_PORT = 12345;
+  /** One listener per core: each event loop then accepts and serves its own share of connections. */
+  public static final int DEFAULT_INSTANCES = Runtime.getRuntime().availableProcessors();
+  /** More listeners than this only add contention on the shared accept socket. */
+  public static final int MAX_INSTANCES = 256;
+  public static final String DEFAULT_LOG_LEVEL = "info";
+  public static final List<String> LOG_LEVELS = List.of("error", "warn", "info", "debug", "trace");
+  /** Netty's default high-water mark: the most a client that sends but never reads can park in the server. */
+  public static final int DEFAULT_WRITE_QUEUE_MAX_SIZE = 64 * 1024;
+  /** Smaller than one TCP segment would pause the socket on every read. */
+  public static final int MIN_WRITE_QUEUE_MAX_SIZE = 1024;
+  /** Bounds the memory a single slow client can hold. */
+  public static final int MAX_WRITE_QUEUE_MAX_SIZE = 64 * 1024 * 1024;
+
+  public ServerOptions {
+    checkText(HOST, host);
+    checkRange(PORT, port, 0, 65535);
+    checkRange(INSTANCES, instances, 1, MAX_INSTANCES);
+    checkRange(WRITE_QUEUE_MAX_SIZE, writeQueueMaxSize, MIN_WRITE_QUEUE_MAX_SIZE, MAX_WRITE_QUEUE_MAX_SIZE);
+    if (!LOG_LEVELS.contains(logLevel)) {
+      throw new ConfigException("invalid " + LOG_LEVEL + " = \"" + logLevel + "\": expected one of " + String.join(", ", LOG_LEVELS));
+    }
+  }
+
+  public static ServerOptions defaults() {
+    return from(new Settings());
+  }
+
+  /** Options from JSON such as {@code {"port": 0, "instances": 2}}; missing keys take their defaults. */
+  public static ServerOptions fromJson(JsonObject json) {
+    return from(Settings.of(json));
+  }
+
+  public static ServerOptions from(Settings s) {
+    return new ServerOptions(
+        s.string(HOST, DEFAULT_HOST),
+        s.integer(PORT, DEFAULT_PORT, 0, 65535),
+        s.integer(INSTANCES, DEFAULT_INSTANCES, 1, MAX_INSTANCES),
+        s.choice(LOG_LEVEL, DEFAULT_LOG_LEVEL, LOG_LEVELS),
+        s.integer(WRITE_QUEUE_MAX_SIZE, DEFAULT_WRITE_QUEUE_MAX_SIZE, MIN_WRITE_QUEUE_MAX_SIZE, MAX_WRITE_QUEUE_MAX_SIZE));
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put(HOST, host)
+        .put(PORT, port)
+        .put(INSTANCES, instances)
+        .put(LOG_LEVEL, logLevel)
+        .put(WRITE_QUEUE_MAX_SIZE, writeQueueMaxSize);
+  }
+
+  public ServerOptions withPort(int newPort) {
+    return new ServerOptions(host, newPort, instances, logLevel, writeQueueMaxSize);
+  }
+
+  public ServerOptions withInstances(int newInstances) {
+    return new ServerOptions(host, port, newInstances, logLevel, writeQueueMaxSize);
+  }
+
+  static void checkText(String key, String value) {
+    if (value == null || value.isBlank()) {
+      throw new ConfigException("invalid " + key + ": expected a non-empty string");
+    }
+  }
+
+  static void checkRange(String key, long value, long min, long max) {
+    if (value < min || value > max) {
+      throw new ConfigException("invalid " + key + " = " + value + ": expected a whole number from " + min + " to " + max);
+    }
+  }
+}

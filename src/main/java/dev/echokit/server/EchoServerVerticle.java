@@ -1,0 +1,90 @@
+package dev.echokit.server;
+
+import dev.echokit.config.ConfigException;
+import dev.echokit.config.ConfigLoader;
+import dev.echokit.config.ServerOptions;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The echo server: reads its options, then deploys one {@link TcpEchoListener} per event loop, all
+ * accepting on the same host and port, and tells which port they bound.
+ */
+public class EchoServerVerticle extends VerticleBase {
+
+  private static final Logger log = LoggerFactory.getLogger(EchoServerVerticle.class);
+
+  /**
+   * Vert.x lets listeners share one random port when they all ask for the same negative port; each
+   * server takes its own negative number so two servers in one Vert.x never share by accident.
+   */
+  private static final AtomicInteger NEXT_RANDOM_PORT_GROUP = new AtomicInteger();
+
+  private final ServerOptions given;
+  private final List<TcpEchoListener> listeners = new CopyOnWriteArrayList<>();
+  private volatile ServerOptions options;
+
+  /** Reads the layered configuration (file, environment, system properties, deployment config). */
+  public EchoServerVerticle() {
+    this(null);
+  }
+
+  /** Uses exactly these options: what an application or a test that embeds the server wants. */
+  public EchoServerVerticle(ServerOptions options) {
+    this.given = options;
+  }
+
+  @Override
+  public Future<?> start() {
+    if (context.getInstanceCount() > 1) {
+      return Future.failedFuture(new ConfigException("deploy EchoServerVerticle once and set its \""
+          + ServerOptions.INSTANCES + "\" option instead of deploying " + context.getInstanceCount() + " copies"));
+    }
+    Future<ServerOptions> resolved = given != null
+        ? Future.succeededFuture(given)
+        : ConfigLoader.load(vertx, config()).map(ServerOptions::from);
+    return resolved.compose(this::listen);
+  }
+
+  private Future<String> listen(ServerOptions opts) {
+    options = opts;
+    LogLevels.apply(opts.logLevel());
+    int bindPort = opts.port() != 0 ? opts.port() : -1 - NEXT_RANDOM_PORT_GROUP.getAndIncrement() % 65535;
+    return vertx.deployVerticle(() -> {
+          TcpEchoListener listener = new TcpEchoListener(opts, bindPort);
+          listeners.add(listener);
+          return listener;
+        }, new DeploymentOptions().setInstances(opts.instances()))
+        .recover(err -> Future.failedFuture(ListenException.describe(err, opts.host(), opts.port())))
+        .onSuccess(id -> log.info("EchoKit listening on tcp://{}:{} ({} event loop{})", opts.host(), actualPort(),
+            opts.instances(), opts.instances() == 1 ? "" : "s"));
+  }
+
+  /** The options in force once started. */
+  public ServerOptions options() {
+    return options;
+  }
+
+  /** The port the listeners accept on (the chosen one when configured with port 0), or -1 before start. */
+  public int actualPort() {
+    return listeners.isEmpty() ? -1 : listeners.get(0).actualPort();
+  }
+
+  /** Connections accepted so far, by the event-loop thread that serves them. */
+  public Map<String, Long> connectionsByEventLoop() {
+    Map<String, Long> byThread = new TreeMap<>();
+    for (TcpEchoListener l : listeners) {
+      l.acceptedByThread().forEach((thread, n) -> byThread.merge(thread, n, Long::sum));
+    }
+    return byThread;
+  }
+}

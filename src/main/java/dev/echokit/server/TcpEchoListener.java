@@ -1,0 +1,68 @@
+package dev.echokit.server;
+
+import dev.echokit.config.ServerOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.SocketAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/** One TCP listener on one event loop: every accepted socket is piped back to itself. */
+final class TcpEchoListener extends VerticleBase {
+
+  private static final Logger log = LoggerFactory.getLogger(TcpEchoListener.class);
+
+  private final ServerOptions options;
+  private final int bindPort;
+  private final Map<String, LongAdder> acceptedByThread = new ConcurrentHashMap<>();
+  private NetServer server;
+
+  TcpEchoListener(ServerOptions options, int bindPort) {
+    this.options = options;
+    this.bindPort = bindPort;
+  }
+
+  @Override
+  public Future<?> start() {
+    server = vertx.createNetServer(new NetServerOptions()
+            // Echo replies are latency-bound: never hold a small reply back waiting for more data.
+            .setTcpNoDelay(true))
+        .connectHandler(this::echo);
+    return server.listen(bindPort, options.host());
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server.close();
+  }
+
+  int actualPort() {
+    return server == null ? -1 : server.actualPort();
+  }
+
+  Map<String, Long> acceptedByThread() {
+    Map<String, Long> copy = new ConcurrentHashMap<>();
+    acceptedByThread.forEach((thread, n) -> copy.put(thread, n.sum()));
+    return copy;
+  }
+
+  private void echo(NetSocket socket) {
+    SocketAddress peer = socket.remoteAddress();
+    acceptedByThread.computeIfAbsent(Thread.currentThread().getName(), t -> new LongAdder()).increment();
+    log.debug("{} connected", peer);
+    socket.setWriteQueueMaxSize(options.writeQueueMaxSize());
+    // pipeTo pauses reading while the write queue is full and resumes on drain, so a client that
+    // sends without reading holds at most writeQueueMaxSize bytes here. When the client ends its
+    // side, the pipe ends ours after the last echoed byte is written.
+    socket.pipeTo(socket).onComplete(
+        done -> log.debug("{} closed", peer),
+        err -> log.warn("{} echo failed: {}", peer, err.getMessage()));
+  }
+}
