@@ -1,5 +1,8 @@
 package dev.echokit.cli;
 
+import io.vertx.core.VertxBuilder;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
 import io.vertx.launcher.application.HookContext;
 import io.vertx.launcher.application.VertxApplication;
 import io.vertx.launcher.application.VertxApplicationHooks;
@@ -11,6 +14,7 @@ import io.vertx.launcher.application.VertxApplicationHooks;
 public class EchoKitLauncher extends VertxApplication implements VertxApplicationHooks {
 
   private final boolean instancesGiven;
+  private JsonObject conf;
 
   public EchoKitLauncher(String[] args) {
     super(args);
@@ -19,6 +23,17 @@ public class EchoKitLauncher extends VertxApplication implements VertxApplicatio
 
   public static void main(String[] args) {
     new EchoKitLauncher(args).launch();
+  }
+
+  @Override
+  public JsonObject afterConfigParsed(JsonObject config) {
+    conf = config;
+    return config;
+  }
+
+  @Override
+  public VertxBuilder createVertxBuilder(VertxOptions options) {
+    return Launch.vertxBuilder(options, conf);
   }
 
   @Override

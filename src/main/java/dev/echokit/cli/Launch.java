@@ -2,10 +2,14 @@ package dev.echokit.cli;
 
 import dev.echokit.client.ClientVerticle;
 import dev.echokit.config.ConfigException;
+import dev.echokit.config.ConfigLoader;
+import dev.echokit.config.TransportChoice;
 import dev.echokit.config.ServerOptions;
 import dev.echokit.server.EchoServerVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +24,16 @@ final class Launch {
   static final int EXIT_FAILURE = 1;
 
   private Launch() {
+  }
+
+  /** Vert.x on the transport the layered configuration (file, environment, properties, -conf) asks for. */
+  static VertxBuilder vertxBuilder(VertxOptions options, JsonObject conf) {
+    try {
+      return Transports.builder(options, TransportChoice.from(ConfigLoader.loadNow(conf)));
+    } catch (ConfigException e) {
+      exitWith(e);
+      throw e;
+    }
   }
 
   static boolean hasOption(String[] args, String name) {

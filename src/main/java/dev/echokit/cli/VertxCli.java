@@ -3,6 +3,9 @@ package dev.echokit.cli;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Launcher;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
 
 import java.util.Arrays;
 
@@ -13,6 +16,7 @@ import java.util.Arrays;
 public class VertxCli extends Launcher {
 
   private final String[] args;
+  private JsonObject conf;
 
   VertxCli(String[] args) {
     this.args = args;
@@ -20,6 +24,16 @@ public class VertxCli extends Launcher {
 
   public static void main(String[] args) {
     new VertxCli(args).dispatch(args);
+  }
+
+  @Override
+  public void afterConfigParsed(JsonObject config) {
+    conf = config;
+  }
+
+  @Override
+  public VertxBuilder createVertxBuilder(VertxOptions options) {
+    return Launch.vertxBuilder(options, conf);
   }
 
   @Override

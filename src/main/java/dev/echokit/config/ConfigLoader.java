@@ -33,7 +33,8 @@ public final class ConfigLoader {
   public static final String FILE_PROPERTY = "echokit.config";
 
   /** Every key any component reads: the file may hold server and client keys side by side. */
-  public static final Set<String> KNOWN_KEYS = union(ServerOptions.KEYS, ClientOptions.KEYS);
+  public static final Set<String> KNOWN_KEYS = union(ServerOptions.KEYS, ClientOptions.KEYS,
+      Set.of(TransportChoice.KEY));
 
   private static final Logger log = LoggerFactory.getLogger(ConfigLoader.class);
   private static final Pattern JSON_LOCATION = Pattern.compile("line: (\\d+), column: (\\d+)");
@@ -48,21 +49,49 @@ public final class ConfigLoader {
 
   /** Loads all layers; {@code env} and {@code sys} stand for the process environment and properties. */
   public static Future<Settings> load(Vertx vertx, JsonObject deploymentConfig, Map<String, String> env, Properties sys) {
+    String path = filePath(env, sys);
+    Future<JsonObject> file = path == null ? Future.succeededFuture(new JsonObject()) : readFile(vertx, path);
+    return file.map(json -> layer(json, path, deploymentConfig, env, sys, true));
+  }
+
+  /**
+   * The same layers, read on the calling thread without Vert.x: for choices made before Vert.x exists,
+   * such as its transport. Unknown keys are left for {@link #load} to report.
+   */
+  public static Settings loadNow(JsonObject deploymentConfig) {
+    String path = filePath(System.getenv(), System.getProperties());
+    JsonObject json = new JsonObject();
+    if (path != null) {
+      try {
+        json = new JsonObject(Files.readString(Path.of(path)));
+      } catch (Exception err) {
+        throw describeFileError(path, err);
+      }
+    }
+    return layer(json, path, deploymentConfig, System.getenv(), System.getProperties(), false);
+  }
+
+  /** The config file to read, or null when none was named and the default one does not exist. */
+  private static String filePath(Map<String, String> env, Properties sys) {
     String explicit = sys.getProperty(FILE_PROPERTY, env.get(FILE_ENV));
-    String path = explicit != null ? explicit : DEFAULT_FILE;
-    Future<JsonObject> file = explicit == null && !Files.exists(Path.of(path))
-        ? Future.succeededFuture(new JsonObject())
-        : readFile(vertx, path);
-    return file.map(json -> {
-      Settings settings = new Settings().overlay(json, path);
-      overlayEnvironment(settings, env);
-      overlayProperties(settings, sys);
-      settings.overlay(deploymentConfig == null ? new JsonObject() : deploymentConfig, "-conf");
+    if (explicit != null) {
+      return explicit;
+    }
+    return Files.exists(Path.of(DEFAULT_FILE)) ? DEFAULT_FILE : null;
+  }
+
+  private static Settings layer(JsonObject file, String path, JsonObject deploymentConfig, Map<String, String> env,
+                                Properties sys, boolean warnUnknown) {
+    Settings settings = new Settings().overlay(file, path);
+    overlayEnvironment(settings, env, warnUnknown);
+    overlayProperties(settings, sys);
+    settings.overlay(deploymentConfig == null ? new JsonObject() : deploymentConfig, "-conf");
+    if (warnUnknown) {
       for (String unknown : settings.unknownKeys(KNOWN_KEYS)) {
         log.warn("unknown config key {} is ignored{}", unknown, suggestion(unknown));
       }
-      return settings;
-    });
+    }
+    return settings;
   }
 
   private static Future<JsonObject> readFile(Vertx vertx, String path) {
@@ -77,7 +106,8 @@ public final class ConfigLoader {
   }
 
   private static ConfigException describeFileError(String path, Throwable err) {
-    if (err instanceof FileSystemException || err.getCause() instanceof java.nio.file.NoSuchFileException) {
+    if (err instanceof FileSystemException || err instanceof java.io.IOException
+        || err.getCause() instanceof java.nio.file.NoSuchFileException) {
       return new ConfigException(path + ": cannot read the config file (" + rootMessage(err)
           + ") — check the path in " + FILE_ENV);
     }
@@ -88,7 +118,7 @@ public final class ConfigLoader {
     return new ConfigException(path + ": not a JSON object (" + rootMessage(err) + ")");
   }
 
-  private static void overlayEnvironment(Settings settings, Map<String, String> env) {
+  private static void overlayEnvironment(Settings settings, Map<String, String> env, boolean warnUnknown) {
     Map<String, String> keyByEnv = new HashMap<>();
     KNOWN_KEYS.forEach(k -> keyByEnv.put(Settings.envName(k), k));
     env.forEach((name, value) -> {
@@ -96,9 +126,9 @@ public final class ConfigLoader {
         return;
       }
       String key = keyByEnv.get(name);
-      if (key == null) {
+      if (key == null && warnUnknown) {
         log.warn("unknown environment variable {} is ignored{}", name, suggestion(name));
-      } else {
+      } else if (key != null) {
         settings.put(key, value, "environment " + name);
       }
     });
@@ -155,9 +185,12 @@ public final class ConfigLoader {
     return t.getClass().getSimpleName() + ": " + t.getMessage();
   }
 
-  private static Set<String> union(Set<String> a, Set<String> b) {
-    Set<String> all = new HashSet<>(a);
-    all.addAll(b);
+  @SafeVarargs
+  private static Set<String> union(Set<String>... sets) {
+    Set<String> all = new HashSet<>();
+    for (Set<String> s : sets) {
+      all.addAll(s);
+    }
     return Set.copyOf(all);
   }
 }

@@ -13,15 +13,28 @@ import java.util.Set;
  * @param instances         listener verticles, one per event loop, all accepting on the same port
  * @param logLevel          level of EchoKit's own loggers when the fat jar's logback is the backend
  * @param writeQueueMaxSize bytes a connection may hold in the server's write queue before its reads pause
+ * @param echoMode          how bytes travel from a socket's reads back to its writes
  */
-public record ServerOptions(String host, int port, int instances, String logLevel, int writeQueueMaxSize) {
+public record ServerOptions(String host, int port, int instances, String logLevel, int writeQueueMaxSize,
+                            EchoMode echoMode) {
+
+  /** How the server moves bytes from a connection's reads back to its writes. */
+  public enum EchoMode {
+    /** Netty's pooled read buffers are written back as they are: no copy, the fast path (default). */
+    DIRECT,
+    /** Vert.x's public NetSocket API: each read is copied into a heap Buffer, then written. Portable. */
+    PIPE;
+
+    static final List<String> NAMES = List.of("direct", "pipe");
+  }
 
   public static final String HOST = "host";
   public static final String PORT = "port";
   public static final String INSTANCES = "instances";
   public static final String LOG_LEVEL = "logLevel";
   public static final String WRITE_QUEUE_MAX_SIZE = "writeQueueMaxSize";
-  public static final Set<String> KEYS = Set.of(HOST, PORT, INSTANCES, LOG_LEVEL, WRITE_QUEUE_MAX_SIZE);
+  public static final String ECHO_MODE = "echo.mode";
+  public static final Set<String> KEYS = Set.of(HOST, PORT, INSTANCES, LOG_LEVEL, WRITE_QUEUE_MAX_SIZE, ECHO_MODE);
 
   /** The tutorial's address: {@code localhost:12345}. */
   public static final String DEFAULT_HOST = "localhost";
@@ -39,7 +52,12 @@ public record ServerOptions(String host, int port, int instances, String logLeve
   /** Bounds the memory a single slow client can hold. */
   public static final int MAX_WRITE_QUEUE_MAX_SIZE = 64 * 1024 * 1024;
 
+  public static final EchoMode DEFAULT_ECHO_MODE = EchoMode.DIRECT;
+
   public ServerOptions {
+    if (echoMode == null) {
+      throw new ConfigException("invalid " + ECHO_MODE + ": expected one of " + String.join(", ", EchoMode.NAMES));
+    }
     checkText(HOST, host);
     checkRange(PORT, port, 0, 65535);
     checkRange(INSTANCES, instances, 1, MAX_INSTANCES);
@@ -64,7 +82,8 @@ public record ServerOptions(String host, int port, int instances, String logLeve
         s.integer(PORT, DEFAULT_PORT, 0, 65535),
         s.integer(INSTANCES, DEFAULT_INSTANCES, 1, MAX_INSTANCES),
         s.choice(LOG_LEVEL, DEFAULT_LOG_LEVEL, LOG_LEVELS),
-        s.integer(WRITE_QUEUE_MAX_SIZE, DEFAULT_WRITE_QUEUE_MAX_SIZE, MIN_WRITE_QUEUE_MAX_SIZE, MAX_WRITE_QUEUE_MAX_SIZE));
+        s.integer(WRITE_QUEUE_MAX_SIZE, DEFAULT_WRITE_QUEUE_MAX_SIZE, MIN_WRITE_QUEUE_MAX_SIZE, MAX_WRITE_QUEUE_MAX_SIZE),
+        EchoMode.valueOf(s.choice(ECHO_MODE, DEFAULT_ECHO_MODE.name().toLowerCase(), EchoMode.NAMES).toUpperCase()));
   }
 
   public JsonObject toJson() {
@@ -73,15 +92,24 @@ public record ServerOptions(String host, int port, int instances, String logLeve
         .put(PORT, port)
         .put(INSTANCES, instances)
         .put(LOG_LEVEL, logLevel)
-        .put(WRITE_QUEUE_MAX_SIZE, writeQueueMaxSize);
+        .put(WRITE_QUEUE_MAX_SIZE, writeQueueMaxSize)
+        .put("echo", new JsonObject().put("mode", echoMode.name().toLowerCase()));
   }
 
   public ServerOptions withPort(int newPort) {
-    return new ServerOptions(host, newPort, instances, logLevel, writeQueueMaxSize);
+    return new ServerOptions(host, newPort, instances, logLevel, writeQueueMaxSize, echoMode);
   }
 
   public ServerOptions withInstances(int newInstances) {
-    return new ServerOptions(host, port, newInstances, logLevel, writeQueueMaxSize);
+    return new ServerOptions(host, port, newInstances, logLevel, writeQueueMaxSize, echoMode);
+  }
+
+  public ServerOptions withWriteQueueMaxSize(int newSize) {
+    return new ServerOptions(host, port, instances, logLevel, newSize, echoMode);
+  }
+
+  public ServerOptions withEchoMode(EchoMode newMode) {
+    return new ServerOptions(host, port, instances, logLevel, writeQueueMaxSize, newMode);
   }
 
   static void checkText(String key, String value) {

@@ -65,8 +65,9 @@ public class EchoServerVerticle extends VerticleBase {
           return listener;
         }, new DeploymentOptions().setInstances(opts.instances()))
         .recover(err -> Future.failedFuture(ListenException.describe(err, opts.host(), opts.port())))
-        .onSuccess(id -> log.info("EchoKit listening on tcp://{}:{} ({} event loop{})", opts.host(), actualPort(),
-            opts.instances(), opts.instances() == 1 ? "" : "s"));
+        .onSuccess(id -> log.info("EchoKit listening on tcp://{}:{} ({} event loop{}, {} echo)",
+            opts.host(), actualPort(), opts.instances(), opts.instances() == 1 ? "" : "s",
+            opts.echoMode().name().toLowerCase()));
   }
 
   /** The options in force once started. */

@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
-/** One TCP listener on one event loop: every accepted socket is piped back to itself. */
+/** One TCP listener on one event loop: every accepted socket's bytes are echoed back to it. */
 final class TcpEchoListener extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(TcpEchoListener.class);
@@ -57,12 +57,14 @@ final class TcpEchoListener extends VerticleBase {
     SocketAddress peer = socket.remoteAddress();
     acceptedByThread.computeIfAbsent(Thread.currentThread().getName(), t -> new LongAdder()).increment();
     log.debug("{} connected", peer);
+    // Reads pause while the write queue is full, so a client that sends without reading holds at most
+    // writeQueueMaxSize bytes (plus one read) here.
     socket.setWriteQueueMaxSize(options.writeQueueMaxSize());
-    // pipeTo pauses reading while the write queue is full and resumes on drain, so a client that
-    // sends without reading holds at most writeQueueMaxSize bytes here. When the client ends its
-    // side, the pipe ends ours after the last echoed byte is written.
-    socket.pipeTo(socket).onComplete(
-        done -> log.debug("{} closed", peer),
-        err -> log.warn("{} echo failed: {}", peer, err.getMessage()));
+    socket.exceptionHandler(err -> log.warn("{} connection error: {}", peer, err.getMessage()));
+    socket.closeHandler(v -> log.debug("{} closed", peer));
+    switch (options.echoMode()) {
+      case DIRECT -> DirectEcho.start(socket);
+      case PIPE -> PipeEcho.start(socket);
+    }
   }
 }

@@ -1,12 +1,14 @@
 package dev.echokit.server;
 
 import dev.echokit.config.ServerOptions;
+import dev.echokit.config.ServerOptions.EchoMode;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
@@ -32,11 +34,13 @@ class BackpressureTest {
   /** Write attempts in a row that must find the socket full before we call the sender stalled. */
   static final int STALLED_ATTEMPTS = 40;
 
-  @Test
+  @ParameterizedTest(name = "{0} echo")
+  @EnumSource(EchoMode.class)
   @Timeout(value = 120, timeUnit = TimeUnit.SECONDS)
   @DisplayName("a client that sends 64 MiB without reading is stalled by the server, then gets every byte in order")
-  void nonReadingClientIsPausedThenServedInOrder(Vertx vertx, VertxTestContext ctx) {
-    EchoServerVerticle server = new EchoServerVerticle(ServerOptions.defaults().withPort(0).withInstances(1));
+  void nonReadingClientIsPausedThenServedInOrder(EchoMode mode, Vertx vertx, VertxTestContext ctx) {
+    EchoServerVerticle server = new EchoServerVerticle(
+        ServerOptions.defaults().withPort(0).withInstances(1).withEchoMode(mode));
     vertx.deployVerticle(server)
         .compose(id -> vertx.executeBlocking(() -> pushThenRead(server.actualPort())))
         .onComplete(ctx.succeeding(sentBeforeStall -> ctx.verify(() -> {

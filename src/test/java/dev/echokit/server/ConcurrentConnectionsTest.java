@@ -1,6 +1,7 @@
 package dev.echokit.server;
 
 import dev.echokit.config.ServerOptions;
+import dev.echokit.config.ServerOptions.EchoMode;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -10,7 +11,8 @@ import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.ArrayList;
@@ -28,11 +30,13 @@ class ConcurrentConnectionsTest {
   static final int MAX_PAYLOAD = 1 << 20;
   static final int LARGE_PAYLOAD = 16 << 20;
 
-  @Test
+  @ParameterizedTest(name = "{0} echo")
+  @EnumSource(EchoMode.class)
   @Timeout(value = 120, timeUnit = TimeUnit.SECONDS)
   @DisplayName("200 concurrent connections with random payloads (1 B to 1 MiB, one of 16 MiB) all come back intact")
-  void concurrentRandomPayloads(Vertx vertx, VertxTestContext ctx) {
-    EchoServerVerticle server = new EchoServerVerticle(ServerOptions.defaults().withPort(0).withInstances(2));
+  void concurrentRandomPayloads(EchoMode mode, Vertx vertx, VertxTestContext ctx) {
+    EchoServerVerticle server = new EchoServerVerticle(
+        ServerOptions.defaults().withPort(0).withInstances(2).withEchoMode(mode));
     NetClient client = vertx.createNetClient();
     Random random = new Random(862);
     vertx.deployVerticle(server).compose(id -> {

@@ -2,6 +2,7 @@ package dev.echokit.server;
 
 import dev.echokit.config.ServerOptions;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.DisplayName;
@@ -22,7 +23,7 @@ class PortInUseTest {
   void portInUse(Vertx vertx, VertxTestContext ctx) throws IOException {
     ServerSocket other = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
     int port = other.getLocalPort();
-    ServerOptions options = new ServerOptions("127.0.0.1", port, 2, "info", ServerOptions.DEFAULT_WRITE_QUEUE_MAX_SIZE);
+    ServerOptions options = ServerOptions.fromJson(new JsonObject().put("host", "127.0.0.1").put("port", port));
     vertx.deployVerticle(new EchoServerVerticle(options)).onComplete(ctx.failing(err -> ctx.verify(() -> {
       other.close();
       assertThat(err).isInstanceOf(ListenException.class).hasMessage("port " + port

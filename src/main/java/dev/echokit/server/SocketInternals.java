@@ -1,0 +1,74 @@
+package dev.echokit.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.vertx.core.Handler;
+import io.vertx.core.internal.net.NetSocketInternal;
+import io.vertx.core.net.NetSocket;
+
+/**
+ * The one place EchoKit reaches below Vert.x's public API, through {@link NetSocketInternal}, an internal
+ * interface that may change between 5.x releases ({@code SocketInternalsTest} fails loudly if it does). Why:
+ * <ul>
+ *   <li>Half-close: a Vert.x NetSocket closes as soon as the client shuts down its sending side, which drops
+ *       echo bytes still waiting to be written. RFC 862 clients often send, half-close, then read to the end.
+ *   <li>Zero copy: a NetSocket data handler receives each read copied into a new heap Buffer; the direct echo
+ *       writes Netty's pooled buffer back as it is.
+ * </ul>
+ */
+final class SocketInternals {
+
+  /** Name of the Vert.x handler that ends every connection's pipeline; ours goes just before it. */
+  private static final String VERTX_HANDLER = "handler";
+
+  private SocketInternals() {
+  }
+
+  /**
+   * Keeps the connection open when the client half-closes and delivers the end of its input as an empty read,
+   * behind every read before it: reads queued while the socket is paused come first, so whoever sees the
+   * empty read has seen all the data. Netty never delivers an empty read otherwise.
+   */
+  static void endOfInputAsEmptyRead(NetSocket socket) {
+    ChannelHandlerContext ctx = ((NetSocketInternal) socket).channelHandlerContext();
+    ctx.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+    ctx.pipeline().addBefore(VERTX_HANDLER, "echokit-half-close", new ChannelInboundHandlerAdapter() {
+      @Override
+      public void userEventTriggered(ChannelHandlerContext c, Object event) {
+        if (event instanceof ChannelInputShutdownEvent) {
+          // A read must end with read-complete: Vert.x holds back flushes until it sees one.
+          c.fireChannelRead(Unpooled.EMPTY_BUFFER);
+          c.fireChannelReadComplete();
+        } else {
+          c.fireUserEventTriggered(event);
+        }
+      }
+    });
+  }
+
+  /** Hands each read to {@code reads} as Netty's own buffer; the receiver owns it and must write or release it. */
+  static void onByteBuf(NetSocket socket, Handler<ByteBuf> reads) {
+    ((NetSocketInternal) socket).messageHandler(msg -> {
+      if (msg instanceof ByteBuf buf) {
+        reads.handle(buf);
+      } else {
+        ReferenceCountUtil.release(msg);
+      }
+    });
+  }
+
+  /** Writes a Netty buffer, passing its ownership to the channel. */
+  static void write(NetSocket socket, ByteBuf buf) {
+    ((NetSocketInternal) socket).writeMessage(buf);
+  }
+
+  /** Closes once every byte written before has reached the kernel: the last echo is never dropped. */
+  static void closeAfterWrites(NetSocket socket) {
+    ((NetSocketInternal) socket).writeMessage(Unpooled.EMPTY_BUFFER).eventually(socket::close);
+  }
+}
