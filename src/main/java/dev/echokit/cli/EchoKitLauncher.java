@@ -47,6 +47,11 @@ public class EchoKitLauncher extends VertxApplication implements VertxApplicatio
   }
 
   @Override
+  public void afterVertxStopped(HookContext context) {
+    Launch.stoppedBySignal();
+  }
+
+  @Override
   public void afterFailureToDeployVerticle(HookContext context, Throwable failure) {
     Launch.exitWith(failure);
   }

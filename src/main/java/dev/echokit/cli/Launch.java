@@ -6,6 +6,7 @@ import dev.echokit.config.ConfigLoader;
 import dev.echokit.config.TransportChoice;
 import dev.echokit.config.ServerOptions;
 import dev.echokit.server.EchoServerVerticle;
+import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
@@ -60,17 +61,35 @@ final class Launch {
       if (!outcome.getBoolean("ok", false)) {
         System.err.println(outcome.getString("error"));
       }
-      int code = outcome.getBoolean("ok", false) ? 0 : EXIT_FAILURE;
-      // Not on the event loop: the JVM shutdown hook closes Vert.x and waits for it.
-      new Thread(() -> System.exit(code), "echokit-exit").start();
+      exit(outcome.getBoolean("ok", false) ? 0 : EXIT_FAILURE);
     });
+  }
+
+  /**
+   * Exits the JVM. From a Vert.x thread the exit runs on a thread of its own: the shutdown hook closes
+   * Vert.x and waits for its event loops, which must not be blocked in System.exit meanwhile.
+   */
+  static void exit(int code) {
+    if (Context.isOnVertxThread()) {
+      new Thread(() -> System.exit(code), "echokit-exit").start();
+    } else {
+      System.exit(code);
+    }
+  }
+
+  /**
+   * Called once Vert.x has closed after SIGTERM or Ctrl-C: a clean stop, so exit 0 rather than the JVM's
+   * 143, which service managers would report as a failure.
+   */
+  static void stoppedBySignal() {
+    Runtime.getRuntime().halt(0);
   }
 
   /** Prints the failure as one line (the stack trace only at debug level) and exits. */
   static void exitWith(Throwable failure) {
     System.err.println(describe(failure));
     LoggerFactory.getLogger(Launch.class).debug("failure detail", failure);
-    System.exit(exitCode(failure));
+    exit(exitCode(failure));
   }
 
   static int exitCode(Throwable failure) {

@@ -50,6 +50,11 @@ public class VertxCli extends Launcher {
   }
 
   @Override
+  public void afterStoppingVertx() {
+    Launch.stoppedBySignal();
+  }
+
+  @Override
   public void handleDeployFailed(Vertx vertx, String mainVerticle, DeploymentOptions deploymentOptions,
                                  Throwable cause) {
     Launch.exitWith(cause);

@@ -33,7 +33,7 @@ public final class ConfigLoader {
   public static final String FILE_PROPERTY = "echokit.config";
 
   /** Every key any component reads: the file may hold server and client keys side by side. */
-  public static final Set<String> KNOWN_KEYS = union(ServerOptions.KEYS, ClientOptions.KEYS,
+  public static final Set<String> KNOWN_KEYS = union(ServerOptions.KEYS, ClientOptions.KEYS, LoadOptions.KEYS,
       Set.of(TransportChoice.KEY));
 
   private static final Logger log = LoggerFactory.getLogger(ConfigLoader.class);

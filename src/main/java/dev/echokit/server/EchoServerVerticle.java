@@ -70,6 +70,13 @@ public class EchoServerVerticle extends VerticleBase {
             opts.echoMode().name().toLowerCase()));
   }
 
+  @Override
+  public Future<?> stop() {
+    long served = connectionsByEventLoop().values().stream().mapToLong(Long::longValue).sum();
+    log.info("EchoKit stopped after serving {} connection{}", served, served == 1 ? "" : "s");
+    return Future.succeededFuture();
+  }
+
   /** The options in force once started. */
   public ServerOptions options() {
     return options;

@@ -1,0 +1,24 @@
+package dev.echokit.loadgen;
+
+/** What ended a connection early; the report counts each kind separately. */
+public enum ErrorKind {
+
+  /** An echoed byte differed from the byte sent, or bytes came back that were never sent. */
+  MISMATCH("mismatch", "mismatch"),
+  /** The server closed the connection before the run was over. */
+  CLOSED("closed", "closed early"),
+  /** The connection failed, or nothing came back for the timeout with messages in flight. */
+  IO("io", "io"),
+  /** The connection could not be opened. */
+  CONNECT("connect", "connect failures");
+
+  /** Field name in the JSON summary. */
+  public final String key;
+  /** Name in the text summary. */
+  public final String label;
+
+  ErrorKind(String key, String label) {
+    this.key = key;
+    this.label = label;
+  }
+}
