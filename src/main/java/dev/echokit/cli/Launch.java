@@ -24,6 +24,9 @@ final class Launch {
   /** The server could not listen, or the client's echo failed. */
   static final int EXIT_FAILURE = 1;
 
+  /** Set once EchoKit itself asks the JVM to exit, so the shutdown hook keeps that exit code. */
+  private static volatile boolean exiting;
+
   private Launch() {
   }
 
@@ -70,6 +73,7 @@ final class Launch {
    * Vert.x and waits for its event loops, which must not be blocked in System.exit meanwhile.
    */
   static void exit(int code) {
+    exiting = true;
     if (Context.isOnVertxThread()) {
       new Thread(() -> System.exit(code), "echokit-exit").start();
     } else {
@@ -82,7 +86,9 @@ final class Launch {
    * 143, which service managers would report as a failure.
    */
   static void stoppedBySignal() {
-    Runtime.getRuntime().halt(0);
+    if (!exiting) {
+      Runtime.getRuntime().halt(0);
+    }
   }
 
   /** Prints the failure as one line (the stack trace only at debug level) and exits. */
