@@ -14,9 +14,10 @@ import java.util.Set;
  * @param logLevel          level of EchoKit's own loggers when the fat jar's logback is the backend
  * @param writeQueueMaxSize bytes a connection may hold in the server's write queue before its reads pause
  * @param echoMode          how bytes travel from a socket's reads back to its writes
+ * @param shutdownTimeoutMillis how long a stopping server lets open connections finish their echoes
  */
 public record ServerOptions(String host, int port, int instances, String logLevel, int writeQueueMaxSize,
-                            EchoMode echoMode) {
+                            EchoMode echoMode, long shutdownTimeoutMillis) {
 
   /** How the server moves bytes from a connection's reads back to its writes. */
   public enum EchoMode {
@@ -34,7 +35,9 @@ public record ServerOptions(String host, int port, int instances, String logLeve
   public static final String LOG_LEVEL = "logLevel";
   public static final String WRITE_QUEUE_MAX_SIZE = "writeQueueMaxSize";
   public static final String ECHO_MODE = "echo.mode";
-  public static final Set<String> KEYS = Set.of(HOST, PORT, INSTANCES, LOG_LEVEL, WRITE_QUEUE_MAX_SIZE, ECHO_MODE);
+  public static final String SHUTDOWN_TIMEOUT = "shutdownTimeout";
+  public static final Set<String> KEYS = Set.of(HOST, PORT, INSTANCES, LOG_LEVEL, WRITE_QUEUE_MAX_SIZE, ECHO_MODE,
+      SHUTDOWN_TIMEOUT);
 
   /** The tutorial's address: {@code localhost:12345}. */
   public static final String DEFAULT_HOST = "localhost";
@@ -53,6 +56,10 @@ public record ServerOptions(String host, int port, int instances, String logLeve
   public static final int MAX_WRITE_QUEUE_MAX_SIZE = 64 * 1024 * 1024;
 
   public static final EchoMode DEFAULT_ECHO_MODE = EchoMode.DIRECT;
+  /** Long enough for request/response clients to get their last echo, short of a typical 30 s kill grace period. */
+  public static final long DEFAULT_SHUTDOWN_TIMEOUT_MILLIS = 10_000;
+  /** The launcher's shutdown hook waits at most two minutes for Vert.x to close: stay well inside it. */
+  public static final long MAX_SHUTDOWN_TIMEOUT_MILLIS = 60_000;
 
   public ServerOptions {
     if (echoMode == null) {
@@ -62,6 +69,7 @@ public record ServerOptions(String host, int port, int instances, String logLeve
     checkRange(PORT, port, 0, 65535);
     checkRange(INSTANCES, instances, 1, MAX_INSTANCES);
     checkRange(WRITE_QUEUE_MAX_SIZE, writeQueueMaxSize, MIN_WRITE_QUEUE_MAX_SIZE, MAX_WRITE_QUEUE_MAX_SIZE);
+    checkRange(SHUTDOWN_TIMEOUT, shutdownTimeoutMillis, 0, MAX_SHUTDOWN_TIMEOUT_MILLIS);
     if (!LOG_LEVELS.contains(logLevel)) {
       throw new ConfigException("invalid " + LOG_LEVEL + " = \"" + logLevel + "\": expected one of " + String.join(", ", LOG_LEVELS));
     }
@@ -83,7 +91,8 @@ public record ServerOptions(String host, int port, int instances, String logLeve
         s.integer(INSTANCES, DEFAULT_INSTANCES, 1, MAX_INSTANCES),
         s.choice(LOG_LEVEL, DEFAULT_LOG_LEVEL, LOG_LEVELS),
         s.integer(WRITE_QUEUE_MAX_SIZE, DEFAULT_WRITE_QUEUE_MAX_SIZE, MIN_WRITE_QUEUE_MAX_SIZE, MAX_WRITE_QUEUE_MAX_SIZE),
-        EchoMode.valueOf(s.choice(ECHO_MODE, DEFAULT_ECHO_MODE.name().toLowerCase(), EchoMode.NAMES).toUpperCase()));
+        EchoMode.valueOf(s.choice(ECHO_MODE, DEFAULT_ECHO_MODE.name().toLowerCase(), EchoMode.NAMES).toUpperCase()),
+        s.number(SHUTDOWN_TIMEOUT, DEFAULT_SHUTDOWN_TIMEOUT_MILLIS, 0, MAX_SHUTDOWN_TIMEOUT_MILLIS));
   }
 
   public JsonObject toJson() {
@@ -93,23 +102,28 @@ public record ServerOptions(String host, int port, int instances, String logLeve
         .put(INSTANCES, instances)
         .put(LOG_LEVEL, logLevel)
         .put(WRITE_QUEUE_MAX_SIZE, writeQueueMaxSize)
-        .put("echo", new JsonObject().put("mode", echoMode.name().toLowerCase()));
+        .put("echo", new JsonObject().put("mode", echoMode.name().toLowerCase()))
+        .put(SHUTDOWN_TIMEOUT, shutdownTimeoutMillis);
   }
 
   public ServerOptions withPort(int newPort) {
-    return new ServerOptions(host, newPort, instances, logLevel, writeQueueMaxSize, echoMode);
+    return new ServerOptions(host, newPort, instances, logLevel, writeQueueMaxSize, echoMode, shutdownTimeoutMillis);
   }
 
   public ServerOptions withInstances(int newInstances) {
-    return new ServerOptions(host, port, newInstances, logLevel, writeQueueMaxSize, echoMode);
+    return new ServerOptions(host, port, newInstances, logLevel, writeQueueMaxSize, echoMode, shutdownTimeoutMillis);
   }
 
   public ServerOptions withWriteQueueMaxSize(int newSize) {
-    return new ServerOptions(host, port, instances, logLevel, newSize, echoMode);
+    return new ServerOptions(host, port, instances, logLevel, newSize, echoMode, shutdownTimeoutMillis);
   }
 
   public ServerOptions withEchoMode(EchoMode newMode) {
-    return new ServerOptions(host, port, instances, logLevel, writeQueueMaxSize, newMode);
+    return new ServerOptions(host, port, instances, logLevel, writeQueueMaxSize, newMode, shutdownTimeoutMillis);
+  }
+
+  public ServerOptions withShutdownTimeout(long millis) {
+    return new ServerOptions(host, port, instances, logLevel, writeQueueMaxSize, echoMode, millis);
   }
 
   static void checkText(String key, String value) {

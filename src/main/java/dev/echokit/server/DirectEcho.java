@@ -8,7 +8,7 @@ final class DirectEcho {
   private DirectEcho() {
   }
 
-  static void start(NetSocket socket) {
+  static void start(NetSocket socket, ServedConnection connection) {
     SocketInternals.endOfInputAsEmptyRead(socket);
     SocketInternals.onByteBuf(socket, buf -> {
       if (!buf.isReadable()) {
@@ -16,6 +16,7 @@ final class DirectEcho {
         SocketInternals.closeAfterWrites(socket);
         return;
       }
+      connection.onRead(buf.readableBytes());
       SocketInternals.write(socket, buf);
       if (socket.writeQueueFull()) {
         socket.pause();

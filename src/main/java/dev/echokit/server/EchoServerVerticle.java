@@ -32,6 +32,7 @@ public class EchoServerVerticle extends VerticleBase {
   private final ServerOptions given;
   private final List<TcpEchoListener> listeners = new CopyOnWriteArrayList<>();
   private volatile ServerOptions options;
+  private volatile ListenerGroup group;
 
   /** Reads the layered configuration (file, environment, system properties, deployment config). */
   public EchoServerVerticle() {
@@ -59,8 +60,10 @@ public class EchoServerVerticle extends VerticleBase {
     options = opts;
     LogLevels.apply(opts.logLevel());
     int bindPort = opts.port() != 0 ? opts.port() : -1 - NEXT_RANDOM_PORT_GROUP.getAndIncrement() % 65535;
+    ListenerGroup listenerGroup = new ListenerGroup(opts.instances());
+    group = listenerGroup;
     return vertx.deployVerticle(() -> {
-          TcpEchoListener listener = new TcpEchoListener(opts, bindPort);
+          TcpEchoListener listener = new TcpEchoListener(opts, bindPort, listenerGroup);
           listeners.add(listener);
           return listener;
         }, new DeploymentOptions().setInstances(opts.instances()))
@@ -75,6 +78,12 @@ public class EchoServerVerticle extends VerticleBase {
     long served = connectionsByEventLoop().values().stream().mapToLong(Long::longValue).sum();
     log.info("EchoKit stopped after serving {} connection{}", served, served == 1 ? "" : "s");
     return Future.succeededFuture();
+  }
+
+  /** True while every listener is bound and no shutdown has begun: the server takes new connections. */
+  public boolean ready() {
+    ListenerGroup g = group;
+    return g != null && g.ready();
   }
 
   /** The options in force once started. */

@@ -13,13 +13,14 @@ final class PipeEcho {
   private PipeEcho() {
   }
 
-  static void start(NetSocket socket) {
+  static void start(NetSocket socket, ServedConnection connection) {
     SocketInternals.endOfInputAsEmptyRead(socket);
     socket.handler(buf -> {
       if (buf.length() == 0) {
         SocketInternals.closeAfterWrites(socket);
         return;
       }
+      connection.onRead(buf.length());
       socket.write(buf);
       if (socket.writeQueueFull()) {
         socket.pause();

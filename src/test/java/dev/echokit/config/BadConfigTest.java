@@ -106,6 +106,13 @@ class BadConfigTest {
   }
 
   @Test
+  @DisplayName("a shutdown timeout above one minute names the key, the layer and the range")
+  void shutdownTimeoutOutOfRange(Vertx vertx, VertxTestContext ctx) throws IOException {
+    expectError(vertx, ctx, "{}", Map.of("ECHOKIT_SHUTDOWN_TIMEOUT", "120000"),
+        "invalid shutdownTimeout = \"120000\" (from environment ECHOKIT_SHUTDOWN_TIMEOUT): expected a whole number from 0 to 60000");
+  }
+
+  @Test
   @DisplayName("an unknown key is ignored with a warning that suggests the key meant")
   void unknownKeyWarns(Vertx vertx, VertxTestContext ctx) throws IOException {
     Logger logger = (Logger) LoggerFactory.getLogger(ConfigLoader.class);

@@ -1,0 +1,34 @@
+package dev.echokit.server;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** What the listeners of one server share: how many are bound, and whether the server is draining. */
+final class ListenerGroup {
+
+  private final int size;
+  private final AtomicInteger bound = new AtomicInteger();
+  private final AtomicBoolean draining = new AtomicBoolean();
+
+  ListenerGroup(int size) {
+    this.size = size;
+  }
+
+  void bound() {
+    bound.incrementAndGet();
+  }
+
+  /** Marks the server as draining; true for the first caller only, so the drain is logged once. */
+  boolean startDraining() {
+    return draining.compareAndSet(false, true);
+  }
+
+  /** Ready to take connections: every listener bound and no shutdown begun. */
+  boolean ready() {
+    return bound.get() == size && !draining.get();
+  }
+
+  boolean draining() {
+    return draining.get();
+  }
+}

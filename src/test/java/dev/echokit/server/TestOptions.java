@@ -1,0 +1,14 @@
+package dev.echokit.server;
+
+import dev.echokit.config.ServerOptions;
+
+/** Server options every test starts from: the defaults on a free port, so tests never collide with a running server. */
+final class TestOptions {
+
+  private TestOptions() {
+  }
+
+  static ServerOptions anyPort() {
+    return ServerOptions.defaults().withPort(0);
+  }
+}
