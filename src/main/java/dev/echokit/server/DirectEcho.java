@@ -1,27 +1,49 @@
 package dev.echokit.server;
 
-import io.vertx.core.net.NetSocket;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 
-/** Echoes each read by writing Netty's pooled buffer straight back: no copy, backpressure by pausing reads. */
-final class DirectEcho {
+/**
+ * The zero-copy echo, as a Netty handler in front of Vert.x's own: each read buffer is written straight
+ * back and flushed once per batch of reads, reading pauses while the channel is not writable, and a
+ * client's half-close closes the connection after its last echo.
+ */
+final class DirectEcho extends ChannelInboundHandlerAdapter {
 
-  private DirectEcho() {
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    // The buffer's ownership passes to the write; Netty releases it once sent.
+    ctx.write(msg, ctx.voidPromise());
+    if (!ctx.channel().isWritable()) {
+      // The client reads slower than it sends: stop reading until the queued echoes drain, so the
+      // server holds at most the write queue's high-water mark plus this read.
+      ctx.channel().config().setAutoRead(false);
+    }
   }
 
-  static void start(NetSocket socket, ServedConnection connection) {
-    SocketInternals.endOfInputAsEmptyRead(socket);
-    SocketInternals.onByteBuf(socket, buf -> {
-      if (!buf.isReadable()) {
-        buf.release();
-        SocketInternals.closeAfterWrites(socket);
-        return;
-      }
-      connection.onRead(buf.readableBytes());
-      SocketInternals.write(socket, buf);
-      if (socket.writeQueueFull()) {
-        socket.pause();
-      }
-    });
-    socket.drainHandler(v -> socket.resume());
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    ctx.flush();
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (ctx.channel().isWritable()) {
+      ctx.channel().config().setAutoRead(true);
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+    if (event instanceof ChannelInputShutdownEvent) {
+      // Writes complete in order: this one completes after every echo before it.
+      ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    } else {
+      ctx.fireUserEventTriggered(event);
+    }
   }
 }

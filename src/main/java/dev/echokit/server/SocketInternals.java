@@ -1,13 +1,10 @@
 package dev.echokit.server;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.util.ReferenceCountUtil;
-import io.vertx.core.Handler;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
 
@@ -18,7 +15,7 @@ import io.vertx.core.net.NetSocket;
  *   <li>Half-close: a Vert.x NetSocket closes as soon as the client shuts down its sending side, which drops
  *       echo bytes still waiting to be written. RFC 862 clients often send, half-close, then read to the end.
  *   <li>Zero copy: a NetSocket data handler receives each read copied into a new heap Buffer; the direct echo
- *       writes Netty's pooled buffer back as it is.
+ *       is a Netty handler placed in front of Vert.x's, writing Netty's pooled buffer back as it is.
  * </ul>
  */
 final class SocketInternals {
@@ -30,7 +27,7 @@ final class SocketInternals {
   }
 
   /**
-   * Keeps the connection open when the client half-closes and delivers the end of its input as an empty read,
+   * For the NetSocket API echo: keeps the connection open when the client half-closes and delivers the end of its input as an empty read,
    * behind every read before it: reads queued while the socket is paused come first, so whoever sees the
    * empty read has seen all the data. Netty never delivers an empty read otherwise.
    */
@@ -51,20 +48,14 @@ final class SocketInternals {
     });
   }
 
-  /** Hands each read to {@code reads} as Netty's own buffer; the receiver owns it and must write or release it. */
-  static void onByteBuf(NetSocket socket, Handler<ByteBuf> reads) {
-    ((NetSocketInternal) socket).messageHandler(msg -> {
-      if (msg instanceof ByteBuf buf) {
-        reads.handle(buf);
-      } else {
-        ReferenceCountUtil.release(msg);
-      }
-    });
-  }
-
-  /** Writes a Netty buffer, passing its ownership to the channel. */
-  static void write(NetSocket socket, ByteBuf buf) {
-    ((NetSocketInternal) socket).writeMessage(buf);
+  /**
+   * Puts the zero-copy echo in front of Vert.x's handler: reads are echoed by Netty directly and never reach
+   * the NetSocket, which still owns the connection (close and exception handlers, shutdown, idle timeout).
+   */
+  static void echoDirectly(NetSocket socket) {
+    ChannelHandlerContext ctx = ((NetSocketInternal) socket).channelHandlerContext();
+    ctx.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+    ctx.pipeline().addBefore(VERTX_HANDLER, "echokit-direct-echo", new DirectEcho());
   }
 
   /** Closes once every byte written before has reached the kernel: the last echo is never dropped. */
