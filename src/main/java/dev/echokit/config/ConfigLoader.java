@@ -13,7 +13,6 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -33,7 +32,7 @@ public final class ConfigLoader {
   public static final String FILE_PROPERTY = "echokit.config";
 
   /** Every key any component reads: the file may hold server and client keys side by side. */
-  public static final Set<String> KNOWN_KEYS = union(ServerOptions.KEYS, ClientOptions.KEYS, LoadOptions.KEYS,
+  public static final Set<String> KNOWN_KEYS = Settings.union(ServerOptions.KEYS, ClientOptions.KEYS, LoadOptions.KEYS,
       Set.of(TransportChoice.KEY));
 
   private static final Logger log = LoggerFactory.getLogger(ConfigLoader.class);
@@ -183,14 +182,5 @@ public final class ConfigLoader {
       t = t.getCause();
     }
     return t.getClass().getSimpleName() + ": " + t.getMessage();
-  }
-
-  @SafeVarargs
-  private static Set<String> union(Set<String>... sets) {
-    Set<String> all = new HashSet<>();
-    for (Set<String> s : sets) {
-      all.addAll(s);
-    }
-    return Set.copyOf(all);
   }
 }

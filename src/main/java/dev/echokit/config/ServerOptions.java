@@ -15,9 +15,10 @@ import java.util.Set;
  * @param writeQueueMaxSize bytes a connection may hold in the server's write queue before its reads pause
  * @param echoMode          how bytes travel from a socket's reads back to its writes
  * @param shutdownTimeoutMillis how long a stopping server lets open connections finish their echoes
+ * @param limits            connection limits: counts, idle time, bytes and duration per connection
  */
 public record ServerOptions(String host, int port, int instances, String logLevel, int writeQueueMaxSize,
-                            EchoMode echoMode, long shutdownTimeoutMillis) {
+                            EchoMode echoMode, long shutdownTimeoutMillis, LimitOptions limits) {
 
   /** How the server moves bytes from a connection's reads back to its writes. */
   public enum EchoMode {
@@ -36,8 +37,8 @@ public record ServerOptions(String host, int port, int instances, String logLeve
   public static final String WRITE_QUEUE_MAX_SIZE = "writeQueueMaxSize";
   public static final String ECHO_MODE = "echo.mode";
   public static final String SHUTDOWN_TIMEOUT = "shutdownTimeout";
-  public static final Set<String> KEYS = Set.of(HOST, PORT, INSTANCES, LOG_LEVEL, WRITE_QUEUE_MAX_SIZE, ECHO_MODE,
-      SHUTDOWN_TIMEOUT);
+  public static final Set<String> KEYS = Settings.union(Set.of(HOST, PORT, INSTANCES, LOG_LEVEL, WRITE_QUEUE_MAX_SIZE,
+      ECHO_MODE, SHUTDOWN_TIMEOUT), LimitOptions.KEYS);
 
   /** The tutorial's address: {@code localhost:12345}. */
   public static final String DEFAULT_HOST = "localhost";
@@ -70,6 +71,9 @@ public record ServerOptions(String host, int port, int instances, String logLeve
     checkRange(INSTANCES, instances, 1, MAX_INSTANCES);
     checkRange(WRITE_QUEUE_MAX_SIZE, writeQueueMaxSize, MIN_WRITE_QUEUE_MAX_SIZE, MAX_WRITE_QUEUE_MAX_SIZE);
     checkRange(SHUTDOWN_TIMEOUT, shutdownTimeoutMillis, 0, MAX_SHUTDOWN_TIMEOUT_MILLIS);
+    if (limits == null) {
+      throw new ConfigException("invalid limits: expected LimitOptions, e.g. LimitOptions.defaults()");
+    }
     if (!LOG_LEVELS.contains(logLevel)) {
       throw new ConfigException("invalid " + LOG_LEVEL + " = \"" + logLevel + "\": expected one of " + String.join(", ", LOG_LEVELS));
     }
@@ -92,11 +96,12 @@ public record ServerOptions(String host, int port, int instances, String logLeve
         s.choice(LOG_LEVEL, DEFAULT_LOG_LEVEL, LOG_LEVELS),
         s.integer(WRITE_QUEUE_MAX_SIZE, DEFAULT_WRITE_QUEUE_MAX_SIZE, MIN_WRITE_QUEUE_MAX_SIZE, MAX_WRITE_QUEUE_MAX_SIZE),
         EchoMode.valueOf(s.choice(ECHO_MODE, DEFAULT_ECHO_MODE.name().toLowerCase(), EchoMode.NAMES).toUpperCase()),
-        s.number(SHUTDOWN_TIMEOUT, DEFAULT_SHUTDOWN_TIMEOUT_MILLIS, 0, MAX_SHUTDOWN_TIMEOUT_MILLIS));
+        s.number(SHUTDOWN_TIMEOUT, DEFAULT_SHUTDOWN_TIMEOUT_MILLIS, 0, MAX_SHUTDOWN_TIMEOUT_MILLIS),
+        LimitOptions.from(s));
   }
 
   public JsonObject toJson() {
-    return new JsonObject()
+    return limits.addTo(new JsonObject())
         .put(HOST, host)
         .put(PORT, port)
         .put(INSTANCES, instances)
@@ -107,23 +112,31 @@ public record ServerOptions(String host, int port, int instances, String logLeve
   }
 
   public ServerOptions withPort(int newPort) {
-    return new ServerOptions(host, newPort, instances, logLevel, writeQueueMaxSize, echoMode, shutdownTimeoutMillis);
+    return new ServerOptions(host, newPort, instances, logLevel, writeQueueMaxSize, echoMode,
+        shutdownTimeoutMillis, limits);
   }
 
   public ServerOptions withInstances(int newInstances) {
-    return new ServerOptions(host, port, newInstances, logLevel, writeQueueMaxSize, echoMode, shutdownTimeoutMillis);
+    return new ServerOptions(host, port, newInstances, logLevel, writeQueueMaxSize, echoMode,
+        shutdownTimeoutMillis, limits);
   }
 
   public ServerOptions withWriteQueueMaxSize(int newSize) {
-    return new ServerOptions(host, port, instances, logLevel, newSize, echoMode, shutdownTimeoutMillis);
+    return new ServerOptions(host, port, instances, logLevel, newSize, echoMode, shutdownTimeoutMillis, limits);
   }
 
   public ServerOptions withEchoMode(EchoMode newMode) {
-    return new ServerOptions(host, port, instances, logLevel, writeQueueMaxSize, newMode, shutdownTimeoutMillis);
+    return new ServerOptions(host, port, instances, logLevel, writeQueueMaxSize, newMode,
+        shutdownTimeoutMillis, limits);
   }
 
   public ServerOptions withShutdownTimeout(long millis) {
-    return new ServerOptions(host, port, instances, logLevel, writeQueueMaxSize, echoMode, millis);
+    return new ServerOptions(host, port, instances, logLevel, writeQueueMaxSize, echoMode, millis, limits);
+  }
+
+  public ServerOptions withLimits(LimitOptions newLimits) {
+    return new ServerOptions(host, port, instances, logLevel, writeQueueMaxSize, echoMode, shutdownTimeoutMillis,
+        newLimits);
   }
 
   static void checkText(String key, String value) {

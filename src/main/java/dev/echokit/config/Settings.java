@@ -165,6 +165,16 @@ public final class Settings {
     throw invalid(key, v, "a list of strings");
   }
 
+  /** All keys of several option records, for {@link ConfigLoader#KNOWN_KEYS} and records that nest others. */
+  @SafeVarargs
+  static Set<String> union(Set<String>... sets) {
+    Set<String> all = new java.util.HashSet<>();
+    for (Set<String> s : sets) {
+      all.addAll(s);
+    }
+    return Set.copyOf(all);
+  }
+
   /** An error for a value that is present but wrong; for checks that span several keys too. */
   public ConfigException invalid(String key, Object value, String allowed) {
     String shown = value instanceof String ? "\"" + value + "\"" : String.valueOf(value);

@@ -60,7 +60,7 @@ public class EchoServerVerticle extends VerticleBase {
     options = opts;
     LogLevels.apply(opts.logLevel());
     int bindPort = opts.port() != 0 ? opts.port() : -1 - NEXT_RANDOM_PORT_GROUP.getAndIncrement() % 65535;
-    ListenerGroup listenerGroup = new ListenerGroup(opts.instances());
+    ListenerGroup listenerGroup = new ListenerGroup(opts.instances(), opts.limits());
     group = listenerGroup;
     return vertx.deployVerticle(() -> {
           TcpEchoListener listener = new TcpEchoListener(opts, bindPort, listenerGroup);
@@ -84,6 +84,24 @@ public class EchoServerVerticle extends VerticleBase {
   public boolean ready() {
     ListenerGroup g = group;
     return g != null && g.ready();
+  }
+
+  /** Connections closed by each limit so far, by the limit's config key. */
+  public Map<String, Long> rejections() {
+    Map<String, Long> byKey = new TreeMap<>();
+    ListenerGroup g = group;
+    if (g != null) {
+      for (LimitReason r : LimitReason.values()) {
+        byKey.put(r.key, g.rejections.count(r));
+      }
+    }
+    return byKey;
+  }
+
+  /** Connections open right now, across all listeners. */
+  public int openConnections() {
+    ListenerGroup g = group;
+    return g == null ? 0 : g.limits.open();
   }
 
   /** The options in force once started. */

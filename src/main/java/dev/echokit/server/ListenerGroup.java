@@ -1,17 +1,25 @@
 package dev.echokit.server;
 
+import dev.echokit.config.LimitOptions;
+
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** What the listeners of one server share: how many are bound, and whether the server is draining. */
+/**
+ * What the listeners of one server share: how many are bound, whether the server is draining, the
+ * connection limits and the count of connections closed by them.
+ */
 final class ListenerGroup {
 
+  final ConnectionLimits limits;
+  final Rejections rejections = new Rejections();
   private final int size;
   private final AtomicInteger bound = new AtomicInteger();
   private final AtomicBoolean draining = new AtomicBoolean();
 
-  ListenerGroup(int size) {
+  ListenerGroup(int size, LimitOptions limitOptions) {
     this.size = size;
+    this.limits = new ConnectionLimits(limitOptions);
   }
 
   void bound() {

@@ -1,10 +1,13 @@
 package dev.echokit.server;
 
+import dev.echokit.config.LimitOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 
-/** One accepted connection's running state: bytes read so far, and its close once the server drains. */
+import java.util.concurrent.TimeUnit;
+
+/** One accepted connection's running state: bytes read, its per-connection limits, its close when the server drains. */
 final class ServedConnection {
 
   /**
@@ -15,18 +18,33 @@ final class ServedConnection {
 
   private final Vertx vertx;
   private final NetSocket socket;
+  private final Rejections rejections;
+  private final LimitOptions limits;
+  /** maxConnectionBytes, or the largest long when off, so that the check per read is one comparison. */
+  private final long byteLimit;
+  private final long openedNanos;
   /** Written and read on the connection's event loop only. */
   private long received;
+  private long receivedAtLastCheck;
+  private long lastActiveNanos;
   private boolean open = true;
 
-  ServedConnection(Vertx vertx, NetSocket socket) {
+  ServedConnection(Vertx vertx, NetSocket socket, LimitOptions limits, Rejections rejections, long nowNanos) {
     this.vertx = vertx;
     this.socket = socket;
+    this.limits = limits;
+    this.rejections = rejections;
+    this.byteLimit = limits.maxConnectionBytes() > 0 ? limits.maxConnectionBytes() : Long.MAX_VALUE;
+    this.openedNanos = nowNanos;
+    this.lastActiveNanos = nowNanos;
   }
 
   /** Called by the echo modes once per read, before its bytes are written back. */
   void onRead(int bytes) {
     received += bytes;
+    if (received > byteLimit) {
+      closeFor(LimitReason.MAX_CONNECTION_BYTES, "sent more than " + byteLimit + " bytes");
+    }
   }
 
   long received() {
@@ -35,6 +53,30 @@ final class ServedConnection {
 
   void closed() {
     open = false;
+  }
+
+  /** Closes the connection if it has been silent or open too long; called every sweep of its listener. */
+  void checkTimeLimits(long nowNanos) {
+    if (received != receivedAtLastCheck) {
+      receivedAtLastCheck = received;
+      lastActiveNanos = nowNanos;
+    } else if (limits.idleTimeoutMillis() > 0
+        && nowNanos - lastActiveNanos >= TimeUnit.MILLISECONDS.toNanos(limits.idleTimeoutMillis())) {
+      closeFor(LimitReason.IDLE_TIMEOUT, "sent nothing for " + limits.idleTimeoutMillis() + " ms");
+      return;
+    }
+    if (limits.maxConnectionDurationMillis() > 0
+        && nowNanos - openedNanos >= TimeUnit.MILLISECONDS.toNanos(limits.maxConnectionDurationMillis())) {
+      closeFor(LimitReason.MAX_CONNECTION_DURATION, "open for " + limits.maxConnectionDurationMillis() + " ms");
+    }
+  }
+
+  private void closeFor(LimitReason reason, String detail) {
+    if (open) {
+      open = false;
+      rejections.record(reason, socket.remoteAddress(), detail);
+      socket.close();
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.echokit.server;
 
+import dev.echokit.config.LimitOptions;
 import dev.echokit.config.ServerOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -10,7 +11,10 @@ import io.vertx.core.net.SocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -24,7 +28,10 @@ final class TcpEchoListener extends VerticleBase {
   private final int bindPort;
   private final ListenerGroup group;
   private final Map<String, LongAdder> acceptedByThread = new ConcurrentHashMap<>();
+  /** This listener's open connections; touched on its event loop only. */
+  private final Set<ServedConnection> open = new HashSet<>();
   private NetServer server;
+  private long sweepTimer = -1;
 
   TcpEchoListener(ServerOptions options, int bindPort, ListenerGroup group) {
     this.options = options;
@@ -38,7 +45,31 @@ final class TcpEchoListener extends VerticleBase {
             // Echo replies are latency-bound: never hold a small reply back waiting for more data.
             .setTcpNoDelay(true))
         .connectHandler(this::echo);
+    long period = sweepPeriodMillis(options.limits());
+    if (period > 0) {
+      sweepTimer = vertx.setPeriodic(period, t -> {
+        long now = System.nanoTime();
+        // A copy: a check may close a connection, whose close handler leaves the set.
+        for (ServedConnection c : List.copyOf(open)) {
+          c.checkTimeLimits(now);
+        }
+      });
+    }
     return server.listen(bindPort, options.host()).onSuccess(s -> group.bound());
+  }
+
+  /**
+   * How often the idle and duration limits are checked: a quarter of the shorter one, so a connection is
+   * closed within a quarter of its limit's time after breaking it, but at least once a second; 0 when both are off.
+   */
+  static long sweepPeriodMillis(LimitOptions limits) {
+    long shortest = Long.MAX_VALUE;
+    for (long limit : new long[] {limits.idleTimeoutMillis(), limits.maxConnectionDurationMillis()}) {
+      if (limit > 0) {
+        shortest = Math.min(shortest, limit);
+      }
+    }
+    return shortest == Long.MAX_VALUE ? 0 : Math.max(1, Math.min(1000, shortest / 4));
   }
 
   /** Stops accepting, lets open connections finish their echoes, and closes what is left at the timeout. */
@@ -48,7 +79,8 @@ final class TcpEchoListener extends VerticleBase {
       log.info("EchoKit draining: no new connections; open ones get up to {} ms to finish their echoes",
           options.shutdownTimeoutMillis());
     }
-    return server.shutdown(options.shutdownTimeoutMillis(), TimeUnit.MILLISECONDS);
+    return server.shutdown(options.shutdownTimeoutMillis(), TimeUnit.MILLISECONDS)
+        .andThen(done -> vertx.cancelTimer(sweepTimer));
   }
 
   int actualPort() {
@@ -63,15 +95,28 @@ final class TcpEchoListener extends VerticleBase {
 
   private void echo(NetSocket socket) {
     SocketAddress peer = socket.remoteAddress();
+    String address = peer.hostAddress();
+    LimitReason refused = group.limits.admit(address);
+    if (refused != null) {
+      group.rejections.record(refused, peer, refused == LimitReason.MAX_CONNECTIONS
+          ? options.limits().maxConnections() + " connections already open"
+          : options.limits().maxConnectionsPerIp() + " connections from " + address + " already open");
+      socket.close();
+      return;
+    }
     acceptedByThread.computeIfAbsent(Thread.currentThread().getName(), t -> new LongAdder()).increment();
     log.debug("{} connected", peer);
-    ServedConnection connection = new ServedConnection(vertx, socket);
+    ServedConnection connection = new ServedConnection(vertx, socket, options.limits(), group.rejections,
+        System.nanoTime());
+    open.add(connection);
     // Reads pause while the write queue is full, so a client that sends without reading holds at most
     // writeQueueMaxSize bytes (plus one read) here.
     socket.setWriteQueueMaxSize(options.writeQueueMaxSize());
     socket.exceptionHandler(err -> log.warn("{} connection error: {}", peer, err.getMessage()));
     socket.closeHandler(v -> {
       connection.closed();
+      open.remove(connection);
+      group.limits.release(address);
       log.debug("{} closed", peer);
     });
     // Without a shutdown handler Vert.x would hold every connection, idle or not, until the timeout.

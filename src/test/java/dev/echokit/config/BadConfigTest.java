@@ -113,6 +113,41 @@ class BadConfigTest {
   }
 
   @Test
+  @DisplayName("maxConnections of 0 names the key, the layer and the range")
+  void maxConnectionsZero(Vertx vertx, VertxTestContext ctx) throws IOException {
+    expectError(vertx, ctx, "{\"maxConnections\": 0}", Map.of(),
+        "invalid maxConnections = 0 (from FILE): expected a whole number from 1 to 1000000");
+  }
+
+  @Test
+  @DisplayName("maxConnectionsPerIp that is not a number, from the environment, names the variable")
+  void maxConnectionsPerIpNotANumber(Vertx vertx, VertxTestContext ctx) throws IOException {
+    expectError(vertx, ctx, "{}", Map.of("ECHOKIT_MAX_CONNECTIONS_PER_IP", "many"),
+        "invalid maxConnectionsPerIp = \"many\" (from environment ECHOKIT_MAX_CONNECTIONS_PER_IP): expected a whole number from 1 to 1000000");
+  }
+
+  @Test
+  @DisplayName("a negative idleTimeout names the key, the layer and the range")
+  void idleTimeoutNegative(Vertx vertx, VertxTestContext ctx) throws IOException {
+    expectError(vertx, ctx, "{\"idleTimeout\": -1}", Map.of(),
+        "invalid idleTimeout = -1 (from FILE): expected a whole number from 0 to 86400000");
+  }
+
+  @Test
+  @DisplayName("maxConnectionBytes above 1 TiB names the key, the layer and the range")
+  void maxConnectionBytesTooLarge(Vertx vertx, VertxTestContext ctx) throws IOException {
+    expectError(vertx, ctx, "{}", Map.of("ECHOKIT_MAX_CONNECTION_BYTES", "2000000000000"),
+        "invalid maxConnectionBytes = \"2000000000000\" (from environment ECHOKIT_MAX_CONNECTION_BYTES): expected a whole number from 0 to 1099511627776");
+  }
+
+  @Test
+  @DisplayName("a fractional maxConnectionDuration names the key, the layer and the range")
+  void maxConnectionDurationFraction(Vertx vertx, VertxTestContext ctx) throws IOException {
+    expectError(vertx, ctx, "{\"maxConnectionDuration\": 1.5}", Map.of(),
+        "invalid maxConnectionDuration = 1.5 (from FILE): expected a whole number from 0 to 2592000000");
+  }
+
+  @Test
   @DisplayName("an unknown key is ignored with a warning that suggests the key meant")
   void unknownKeyWarns(Vertx vertx, VertxTestContext ctx) throws IOException {
     Logger logger = (Logger) LoggerFactory.getLogger(ConfigLoader.class);

@@ -1,0 +1,51 @@
+package dev.echokit.server;
+
+import dev.echokit.config.LimitOptions;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Admits or refuses each new connection against the server-wide and per-address connection limits. */
+final class ConnectionLimits {
+
+  private final LimitOptions limits;
+  /** Shared by every listener, whatever event loop it runs on: the limit is for the whole server. */
+  private final AtomicInteger open = new AtomicInteger();
+  private final ConcurrentHashMap<String, Integer> openByAddress = new ConcurrentHashMap<>();
+
+  ConnectionLimits(LimitOptions limits) {
+    this.limits = limits;
+  }
+
+  /** Takes a slot for a connection from {@code address}, or returns the limit that refuses it. */
+  LimitReason admit(String address) {
+    if (open.incrementAndGet() > limits.maxConnections()) {
+      open.decrementAndGet();
+      return LimitReason.MAX_CONNECTIONS;
+    }
+    boolean[] refused = {false};
+    openByAddress.compute(address, (a, n) -> {
+      int now = n == null ? 0 : n;
+      if (now >= limits.maxConnectionsPerIp()) {
+        refused[0] = true;
+        return n;
+      }
+      return now + 1;
+    });
+    if (refused[0]) {
+      open.decrementAndGet();
+      return LimitReason.MAX_CONNECTIONS_PER_IP;
+    }
+    return null;
+  }
+
+  /** Gives back the slot of an admitted connection that has closed. */
+  void release(String address) {
+    openByAddress.computeIfPresent(address, (a, n) -> n == 1 ? null : n - 1);
+    open.decrementAndGet();
+  }
+
+  int open() {
+    return open.get();
+  }
+}
