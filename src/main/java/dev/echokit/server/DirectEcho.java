@@ -1,5 +1,6 @@
 package dev.echokit.server;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -13,8 +14,15 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
  */
 final class DirectEcho extends ChannelInboundHandlerAdapter {
 
+  private final ServedConnection connection;
+
+  DirectEcho(ServedConnection connection) {
+    this.connection = connection;
+  }
+
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    connection.onRead(((ByteBuf) msg).readableBytes());
     // The buffer's ownership passes to the write; Netty releases it once sent.
     ctx.write(msg, ctx.voidPromise());
     if (!ctx.channel().isWritable()) {

@@ -52,10 +52,10 @@ final class SocketInternals {
    * Puts the zero-copy echo in front of Vert.x's handler: reads are echoed by Netty directly and never reach
    * the NetSocket, which still owns the connection (close and exception handlers, shutdown, idle timeout).
    */
-  static void echoDirectly(NetSocket socket) {
+  static void echoDirectly(NetSocket socket, DirectEcho echo) {
     ChannelHandlerContext ctx = ((NetSocketInternal) socket).channelHandlerContext();
     ctx.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-    ctx.pipeline().addBefore(VERTX_HANDLER, "echokit-direct-echo", new DirectEcho());
+    ctx.pipeline().addBefore(VERTX_HANDLER, "echokit-direct-echo", echo);
   }
 
   /** Closes once every byte written before has reached the kernel: the last echo is never dropped. */

@@ -39,7 +39,8 @@ class SocketInternalsTest {
   @Test
   @DisplayName("a handler put in front of Vert.x's sees every read: the direct echo answers on a plain Vert.x NetServer")
   void directEchoSeesReads(Vertx vertx, VertxTestContext ctx) {
-    NetServer server = vertx.createNetServer().connectHandler(SocketInternals::echoDirectly);
+    NetServer server = vertx.createNetServer().connectHandler(
+        socket -> SocketInternals.echoDirectly(socket, new DirectEcho(new ServedConnection(vertx, socket))));
     server.listen(0, "127.0.0.1").compose(s -> vertx.executeBlocking(() -> {
       try (Socket client = new Socket("127.0.0.1", server.actualPort())) {
         client.getOutputStream().write(new byte[] {1, 2, 3});
