@@ -3,8 +3,11 @@ package dev.echokit.cli;
 import dev.echokit.client.ClientVerticle;
 import dev.echokit.config.ConfigException;
 import dev.echokit.config.ConfigLoader;
+import dev.echokit.config.MetricsOptions;
+import dev.echokit.config.Settings;
 import dev.echokit.config.TransportChoice;
 import dev.echokit.config.ServerOptions;
+import dev.echokit.metrics.PrometheusRegistry;
 import dev.echokit.server.EchoServerVerticle;
 import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
@@ -30,10 +33,19 @@ final class Launch {
   private Launch() {
   }
 
-  /** Vert.x on the transport the layered configuration (file, environment, properties, -conf) asks for. */
+  /**
+   * Vert.x on the transport the layered configuration (file, environment, properties, -conf) asks for, with
+   * its metrics in EchoKit's Prometheus registry unless {@code metrics.enabled} is false: metrics can only be
+   * switched on while Vert.x is built.
+   */
   static VertxBuilder vertxBuilder(VertxOptions options, JsonObject conf) {
     try {
-      return Transports.builder(options, TransportChoice.from(ConfigLoader.loadNow(conf)));
+      Settings settings = ConfigLoader.loadNow(conf);
+      if (MetricsOptions.from(settings).enabled()
+          && (options.getMetricsOptions() == null || !options.getMetricsOptions().isEnabled())) {
+        options.setMetricsOptions(PrometheusRegistry.vertxMetricsOptions());
+      }
+      return Transports.builder(options, TransportChoice.from(settings));
     } catch (ConfigException e) {
       exitWith(e);
       throw e;

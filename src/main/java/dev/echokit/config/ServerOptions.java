@@ -16,9 +16,11 @@ import java.util.Set;
  * @param echoMode          how bytes travel from a socket's reads back to its writes
  * @param shutdownTimeoutMillis how long a stopping server lets open connections finish their echoes
  * @param limits            connection limits: counts, idle time, bytes and duration per connection
+ * @param metrics           the admin HTTP server: Prometheus metrics and health checks
  */
 public record ServerOptions(String host, int port, int instances, String logLevel, int writeQueueMaxSize,
-                            EchoMode echoMode, long shutdownTimeoutMillis, LimitOptions limits) {
+                            EchoMode echoMode, long shutdownTimeoutMillis, LimitOptions limits,
+                            MetricsOptions metrics) {
 
   /** How the server moves bytes from a connection's reads back to its writes. */
   public enum EchoMode {
@@ -38,7 +40,7 @@ public record ServerOptions(String host, int port, int instances, String logLeve
   public static final String ECHO_MODE = "echo.mode";
   public static final String SHUTDOWN_TIMEOUT = "shutdownTimeout";
   public static final Set<String> KEYS = Settings.union(Set.of(HOST, PORT, INSTANCES, LOG_LEVEL, WRITE_QUEUE_MAX_SIZE,
-      ECHO_MODE, SHUTDOWN_TIMEOUT), LimitOptions.KEYS);
+      ECHO_MODE, SHUTDOWN_TIMEOUT), LimitOptions.KEYS, MetricsOptions.KEYS);
 
   /** The tutorial's address: {@code localhost:12345}. */
   public static final String DEFAULT_HOST = "localhost";
@@ -74,6 +76,9 @@ public record ServerOptions(String host, int port, int instances, String logLeve
     if (limits == null) {
       throw new ConfigException("invalid limits: expected LimitOptions, e.g. LimitOptions.defaults()");
     }
+    if (metrics == null) {
+      throw new ConfigException("invalid metrics: expected MetricsOptions, e.g. MetricsOptions.OFF");
+    }
     if (!LOG_LEVELS.contains(logLevel)) {
       throw new ConfigException("invalid " + LOG_LEVEL + " = \"" + logLevel + "\": expected one of " + String.join(", ", LOG_LEVELS));
     }
@@ -97,11 +102,12 @@ public record ServerOptions(String host, int port, int instances, String logLeve
         s.integer(WRITE_QUEUE_MAX_SIZE, DEFAULT_WRITE_QUEUE_MAX_SIZE, MIN_WRITE_QUEUE_MAX_SIZE, MAX_WRITE_QUEUE_MAX_SIZE),
         EchoMode.valueOf(s.choice(ECHO_MODE, DEFAULT_ECHO_MODE.name().toLowerCase(), EchoMode.NAMES).toUpperCase()),
         s.number(SHUTDOWN_TIMEOUT, DEFAULT_SHUTDOWN_TIMEOUT_MILLIS, 0, MAX_SHUTDOWN_TIMEOUT_MILLIS),
-        LimitOptions.from(s));
+        LimitOptions.from(s),
+        MetricsOptions.from(s));
   }
 
   public JsonObject toJson() {
-    return limits.addTo(new JsonObject())
+    return metrics.addTo(limits.addTo(new JsonObject()))
         .put(HOST, host)
         .put(PORT, port)
         .put(INSTANCES, instances)
@@ -113,30 +119,35 @@ public record ServerOptions(String host, int port, int instances, String logLeve
 
   public ServerOptions withPort(int newPort) {
     return new ServerOptions(host, newPort, instances, logLevel, writeQueueMaxSize, echoMode,
-        shutdownTimeoutMillis, limits);
+        shutdownTimeoutMillis, limits, metrics);
   }
 
   public ServerOptions withInstances(int newInstances) {
     return new ServerOptions(host, port, newInstances, logLevel, writeQueueMaxSize, echoMode,
-        shutdownTimeoutMillis, limits);
+        shutdownTimeoutMillis, limits, metrics);
   }
 
   public ServerOptions withWriteQueueMaxSize(int newSize) {
-    return new ServerOptions(host, port, instances, logLevel, newSize, echoMode, shutdownTimeoutMillis, limits);
+    return new ServerOptions(host, port, instances, logLevel, newSize, echoMode, shutdownTimeoutMillis, limits, metrics);
   }
 
   public ServerOptions withEchoMode(EchoMode newMode) {
     return new ServerOptions(host, port, instances, logLevel, writeQueueMaxSize, newMode,
-        shutdownTimeoutMillis, limits);
+        shutdownTimeoutMillis, limits, metrics);
   }
 
   public ServerOptions withShutdownTimeout(long millis) {
-    return new ServerOptions(host, port, instances, logLevel, writeQueueMaxSize, echoMode, millis, limits);
+    return new ServerOptions(host, port, instances, logLevel, writeQueueMaxSize, echoMode, millis, limits, metrics);
   }
 
   public ServerOptions withLimits(LimitOptions newLimits) {
     return new ServerOptions(host, port, instances, logLevel, writeQueueMaxSize, echoMode, shutdownTimeoutMillis,
-        newLimits);
+        newLimits, metrics);
+  }
+
+  public ServerOptions withMetrics(MetricsOptions newMetrics) {
+    return new ServerOptions(host, port, instances, logLevel, writeQueueMaxSize, echoMode, shutdownTimeoutMillis,
+        limits, newMetrics);
   }
 
   static void checkText(String key, String value) {

@@ -2,10 +2,14 @@ package dev.echokit.server;
 
 import dev.echokit.config.ConfigException;
 import dev.echokit.config.ConfigLoader;
+import dev.echokit.config.MetricsOptions;
 import dev.echokit.config.ServerOptions;
+import dev.echokit.metrics.AdminServer;
+import dev.echokit.metrics.EchoMetrics;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +37,8 @@ public class EchoServerVerticle extends VerticleBase {
   private final List<TcpEchoListener> listeners = new CopyOnWriteArrayList<>();
   private volatile ServerOptions options;
   private volatile ListenerGroup group;
+  private volatile EchoMetrics metrics;
+  private volatile HttpServer admin;
 
   /** Reads the layered configuration (file, environment, system properties, deployment config). */
   public EchoServerVerticle() {
@@ -62,19 +68,45 @@ public class EchoServerVerticle extends VerticleBase {
     int bindPort = opts.port() != 0 ? opts.port() : -1 - NEXT_RANDOM_PORT_GROUP.getAndIncrement() % 65535;
     ListenerGroup listenerGroup = new ListenerGroup(opts.instances(), opts.limits());
     group = listenerGroup;
+    EchoMetrics echoMetrics = opts.metrics().enabled() ? EchoMetrics.forVertx(vertx) : EchoMetrics.off();
+    metrics = echoMetrics;
+    echoMetrics.readiness(listenerGroup::ready);
+    String mode = opts.echoMode().name().toLowerCase();
+    AtomicInteger nextIndex = new AtomicInteger();
     return vertx.deployVerticle(() -> {
-          TcpEchoListener listener = new TcpEchoListener(opts, bindPort, listenerGroup);
+          TcpEchoListener listener = new TcpEchoListener(opts, bindPort, listenerGroup,
+              echoMetrics.listener(nextIndex.getAndIncrement(), mode, LimitReason.TAGS));
           listeners.add(listener);
           return listener;
         }, new DeploymentOptions().setInstances(opts.instances()))
         .recover(err -> Future.failedFuture(ListenException.describe(err, opts.host(), opts.port())))
+        .compose(id -> startAdmin(opts.metrics(), echoMetrics, listenerGroup).map(id))
         .onSuccess(id -> log.info("EchoKit listening on tcp://{}:{} ({} event loop{}, {} echo)",
             opts.host(), actualPort(), opts.instances(), opts.instances() == 1 ? "" : "s",
             opts.echoMode().name().toLowerCase()));
   }
 
+  /** The admin server starts after the listeners: a busy echo port is then reported before a busy admin port. */
+  private Future<Void> startAdmin(MetricsOptions m, EchoMetrics echoMetrics, ListenerGroup listenerGroup) {
+    if (!m.enabled()) {
+      return Future.succeededFuture();
+    }
+    return AdminServer.start(vertx, m, echoMetrics.prometheus(), listenerGroup::readiness)
+        .recover(err -> Future.failedFuture(ListenException.describeAdmin(err, m.host(), m.port())))
+        .onSuccess(server -> {
+          admin = server;
+          log.info("EchoKit metrics on http://{}:{}/metrics, health on /health/live and /health/ready",
+              m.host(), server.actualPort());
+        })
+        .mapEmpty();
+  }
+
   @Override
   public Future<?> stop() {
+    EchoMetrics m = metrics;
+    if (m != null) {
+      m.close();
+    }
     long served = connectionsByEventLoop().values().stream().mapToLong(Long::longValue).sum();
     log.info("EchoKit stopped after serving {} connection{}", served, served == 1 ? "" : "s");
     return Future.succeededFuture();
@@ -102,6 +134,12 @@ public class EchoServerVerticle extends VerticleBase {
   public int openConnections() {
     ListenerGroup g = group;
     return g == null ? 0 : g.limits.open();
+  }
+
+  /** The port of the admin server (metrics and health), or -1 when it is off or not started. */
+  public int adminPort() {
+    HttpServer a = admin;
+    return a == null ? -1 : a.actualPort();
   }
 
   /** The options in force once started. */

@@ -10,6 +10,18 @@ public final class ListenException extends RuntimeException {
     super(message, cause, false, false);
   }
 
+  /** For the admin server: the same causes, with the metrics keys to change. */
+  static Throwable describeAdmin(Throwable err, String host, int port) {
+    String text = String.valueOf(err.getMessage());
+    if (err instanceof BindException || text.contains("Address already in use")) {
+      return new ListenException("metrics port " + port + " is already in use on " + host + " — stop the other "
+          + "server, or choose another port (ECHOKIT_METRICS_PORT, or 0 for any free port), or turn metrics off "
+          + "(ECHOKIT_METRICS_ENABLED=false)", err);
+    }
+    return new ListenException("cannot start the metrics server on " + host + ":" + port + " (" + text
+        + ") — check metrics.host and metrics.port (ECHOKIT_METRICS_HOST, ECHOKIT_METRICS_PORT)", err);
+  }
+
   static Throwable describe(Throwable err, String host, int port) {
     String text = String.valueOf(err.getMessage());
     if (err instanceof BindException || text.contains("Address already in use")) {

@@ -1,6 +1,7 @@
 package dev.echokit.server;
 
 import dev.echokit.config.LimitOptions;
+import io.vertx.core.json.JsonObject;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -38,5 +39,15 @@ final class ListenerGroup {
 
   boolean draining() {
     return draining.get();
+  }
+
+  /** What {@code /health/ready} answers: UP while ready, with the counts that explain a DOWN. */
+  JsonObject readiness() {
+    return new JsonObject()
+        .put("status", ready() ? "UP" : "DOWN")
+        .put("listeners", size)
+        .put("bound", bound.get())
+        .put("draining", draining.get())
+        .put("connections", limits.open());
   }
 }

@@ -1,10 +1,13 @@
 package dev.echokit.server;
 
 import dev.echokit.config.LimitOptions;
+import dev.echokit.metrics.EchoMetrics;
+import dev.echokit.metrics.ListenerMeters;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** One accepted connection's running state: bytes read, its per-connection limits, its close when the server drains. */
@@ -19,6 +22,7 @@ final class ServedConnection {
   private final Vertx vertx;
   private final NetSocket socket;
   private final Rejections rejections;
+  private final ListenerMeters meters;
   private final LimitOptions limits;
   /** maxConnectionBytes, or the largest long when off, so that the check per read is one comparison. */
   private final long byteLimit;
@@ -29,8 +33,10 @@ final class ServedConnection {
   private long lastActiveNanos;
   private boolean open = true;
 
-  ServedConnection(Vertx vertx, NetSocket socket, LimitOptions limits, Rejections rejections, long nowNanos) {
+  ServedConnection(Vertx vertx, NetSocket socket, LimitOptions limits, Rejections rejections, ListenerMeters meters,
+                   long nowNanos) {
     this.vertx = vertx;
+    this.meters = meters;
     this.socket = socket;
     this.limits = limits;
     this.rejections = rejections;
@@ -39,9 +45,16 @@ final class ServedConnection {
     this.lastActiveNanos = nowNanos;
   }
 
+  /** A connection served outside any listener (as tests do): default limits, meters that record nothing. */
+  ServedConnection(Vertx vertx, NetSocket socket) {
+    this(vertx, socket, LimitOptions.defaults(), new Rejections(), EchoMetrics.off().listener(0, "direct", List.of()),
+        System.nanoTime());
+  }
+
   /** Called by the echo modes once per read, before its bytes are written back. */
   void onRead(int bytes) {
     received += bytes;
+    meters.echoed(bytes);
     if (received > byteLimit) {
       closeFor(LimitReason.MAX_CONNECTION_BYTES, "sent more than " + byteLimit + " bytes");
     }
@@ -75,6 +88,7 @@ final class ServedConnection {
     if (open) {
       open = false;
       rejections.record(reason, socket.remoteAddress(), detail);
+      meters.rejected(reason.tag);
       socket.close();
     }
   }

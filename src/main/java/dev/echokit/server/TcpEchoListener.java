@@ -2,6 +2,7 @@ package dev.echokit.server;
 
 import dev.echokit.config.LimitOptions;
 import dev.echokit.config.ServerOptions;
+import dev.echokit.metrics.ListenerMeters;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.net.NetServer;
@@ -27,14 +28,16 @@ final class TcpEchoListener extends VerticleBase {
   private final ServerOptions options;
   private final int bindPort;
   private final ListenerGroup group;
+  private final ListenerMeters meters;
   private final Map<String, LongAdder> acceptedByThread = new ConcurrentHashMap<>();
   /** This listener's open connections; touched on its event loop only. */
   private final Set<ServedConnection> open = new HashSet<>();
   private NetServer server;
   private long sweepTimer = -1;
 
-  TcpEchoListener(ServerOptions options, int bindPort, ListenerGroup group) {
+  TcpEchoListener(ServerOptions options, int bindPort, ListenerGroup group, ListenerMeters meters) {
     this.options = options;
+    this.meters = meters;
     this.bindPort = bindPort;
     this.group = group;
   }
@@ -80,7 +83,10 @@ final class TcpEchoListener extends VerticleBase {
           options.shutdownTimeoutMillis());
     }
     return server.shutdown(options.shutdownTimeoutMillis(), TimeUnit.MILLISECONDS)
-        .andThen(done -> vertx.cancelTimer(sweepTimer));
+        .andThen(done -> {
+          vertx.cancelTimer(sweepTimer);
+          meters.close();
+        });
   }
 
   int actualPort() {
@@ -101,13 +107,15 @@ final class TcpEchoListener extends VerticleBase {
       group.rejections.record(refused, peer, refused == LimitReason.MAX_CONNECTIONS
           ? options.limits().maxConnections() + " connections already open"
           : options.limits().maxConnectionsPerIp() + " connections from " + address + " already open");
+      meters.rejected(refused.tag);
       socket.close();
       return;
     }
     acceptedByThread.computeIfAbsent(Thread.currentThread().getName(), t -> new LongAdder()).increment();
     log.debug("{} connected", peer);
-    ServedConnection connection = new ServedConnection(vertx, socket, options.limits(), group.rejections,
+    ServedConnection connection = new ServedConnection(vertx, socket, options.limits(), group.rejections, meters,
         System.nanoTime());
+    meters.opened();
     open.add(connection);
     // Reads pause while the write queue is full, so a client that sends without reading holds at most
     // writeQueueMaxSize bytes (plus one read) here.
@@ -116,13 +124,14 @@ final class TcpEchoListener extends VerticleBase {
     socket.closeHandler(v -> {
       connection.closed();
       open.remove(connection);
+      meters.closed();
       group.limits.release(address);
       log.debug("{} closed", peer);
     });
     // Without a shutdown handler Vert.x would hold every connection, idle or not, until the timeout.
     socket.shutdownHandler(v -> connection.closeWhenQuiet());
     switch (options.echoMode()) {
-      case DIRECT -> DirectEcho.start(socket, connection);
+      case DIRECT -> SocketInternals.echoDirectly(socket, new DirectEcho(connection));
       case PIPE -> PipeEcho.start(socket, connection);
     }
   }

@@ -148,6 +148,27 @@ class BadConfigTest {
   }
 
   @Test
+  @DisplayName("metrics.enabled that is not a boolean, from the environment, names the variable")
+  void metricsEnabledNotABoolean(Vertx vertx, VertxTestContext ctx) throws IOException {
+    expectError(vertx, ctx, "{}", Map.of("ECHOKIT_METRICS_ENABLED", "yes"),
+        "invalid metrics.enabled = \"yes\" (from environment ECHOKIT_METRICS_ENABLED): expected true or false");
+  }
+
+  @Test
+  @DisplayName("an out-of-range metrics.port, nested in the file, names the dotted key and the range")
+  void metricsPortOutOfRange(Vertx vertx, VertxTestContext ctx) throws IOException {
+    expectError(vertx, ctx, "{\"metrics\": {\"port\": 70000}}", Map.of(),
+        "invalid metrics.port = 70000 (from FILE): expected a whole number from 0 to 65535");
+  }
+
+  @Test
+  @DisplayName("an empty metrics.host names the key and the layer")
+  void metricsHostEmpty(Vertx vertx, VertxTestContext ctx) throws IOException {
+    expectError(vertx, ctx, "{\"metrics\": {\"host\": \" \"}}", Map.of(),
+        "invalid metrics.host = \" \" (from FILE): expected a non-empty string");
+  }
+
+  @Test
   @DisplayName("an unknown key is ignored with a warning that suggests the key meant")
   void unknownKeyWarns(Vertx vertx, VertxTestContext ctx) throws IOException {
     Logger logger = (Logger) LoggerFactory.getLogger(ConfigLoader.class);

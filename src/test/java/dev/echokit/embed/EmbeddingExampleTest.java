@@ -2,6 +2,7 @@ package dev.echokit.embed;
 
 import dev.echokit.client.ClientVerticle;
 import dev.echokit.config.ClientOptions;
+import dev.echokit.config.MetricsOptions;
 import dev.echokit.config.ServerOptions;
 import dev.echokit.server.EchoServerVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -35,7 +36,8 @@ class EmbeddingExampleTest {
   void embeddingSnippetRuns() {
     List<String> printed = new CopyOnWriteArrayList<>();
     // README:embed-start
-    ServerOptions options = ServerOptions.fromJson(new JsonObject().put("port", 0).put("instances", 2));
+    ServerOptions options = ServerOptions.fromJson(new JsonObject().put("port", 0).put("instances", 2))
+        .withMetrics(MetricsOptions.OFF);     // no admin HTTP server (metrics, health) in a test
     EchoServerVerticle server = new EchoServerVerticle(options);
     vertx.deployVerticle(server).await();
     int port = server.actualPort();   // the free port it bound
@@ -55,10 +57,13 @@ class EmbeddingExampleTest {
     // README:json-start
     EchoServerVerticle server = new EchoServerVerticle();   // config: file < env < -D < this JSON
     vertx.deployVerticle(server, new DeploymentOptions()
-        .setConfig(new JsonObject().put("host", "127.0.0.1").put("port", 0))).await();
+        .setConfig(new JsonObject().put("host", "127.0.0.1").put("port", 0)
+            .put("metrics", new JsonObject().put("port", 0)))).await();   // admin server on any free port
+    int adminPort = server.adminPort();     // GET /metrics, /health/live, /health/ready
     int port = server.actualPort();
     // README:json-end
     assertThat(port).isPositive();
+    assertThat(adminPort).isPositive();
     assertThat(server.options().host()).isEqualTo("127.0.0.1");
   }
 

@@ -1,6 +1,5 @@
 package dev.echokit.server;
 
-import dev.echokit.config.ServerOptions;
 import dev.echokit.config.ServerOptions.EchoMode;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.Timeout;
@@ -33,7 +32,7 @@ class BackpressureTest {
   @DisplayName("a client that sends 64 MiB without reading is stalled by the server, then gets every byte in order")
   void nonReadingClientIsPausedThenServedInOrder(EchoMode mode, Vertx vertx, VertxTestContext ctx) {
     EchoServerVerticle server = new EchoServerVerticle(
-        ServerOptions.defaults().withPort(0).withInstances(1).withEchoMode(mode));
+        TestOptions.anyPort().withInstances(1).withEchoMode(mode));
     vertx.deployVerticle(server)
         .compose(id -> vertx.executeBlocking(() -> pushThenRead(server.actualPort())))
         .onComplete(ctx.succeeding(sentBeforeStall -> ctx.verify(() -> {

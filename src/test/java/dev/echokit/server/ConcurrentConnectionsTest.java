@@ -1,6 +1,5 @@
 package dev.echokit.server;
 
-import dev.echokit.config.ServerOptions;
 import dev.echokit.config.ServerOptions.EchoMode;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -36,7 +35,7 @@ class ConcurrentConnectionsTest {
   @DisplayName("200 concurrent connections with random payloads (1 B to 1 MiB, one of 16 MiB) all come back intact")
   void concurrentRandomPayloads(EchoMode mode, Vertx vertx, VertxTestContext ctx) {
     EchoServerVerticle server = new EchoServerVerticle(
-        ServerOptions.defaults().withPort(0).withInstances(2).withEchoMode(mode));
+        TestOptions.anyPort().withInstances(2).withEchoMode(mode));
     NetClient client = vertx.createNetClient();
     Random random = new Random(862);
     vertx.deployVerticle(server).compose(id -> {

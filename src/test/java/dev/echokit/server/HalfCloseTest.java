@@ -1,6 +1,5 @@
 package dev.echokit.server;
 
-import dev.echokit.config.ServerOptions;
 import dev.echokit.config.ServerOptions.EchoMode;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.Timeout;
@@ -31,7 +30,7 @@ class HalfCloseTest {
   @DisplayName("a client that sends, half-closes, then reads to the end gets every byte before the server closes")
   void halfCloseGetsEveryByte(EchoMode mode, Vertx vertx, VertxTestContext ctx) {
     EchoServerVerticle server = new EchoServerVerticle(
-        ServerOptions.defaults().withPort(0).withInstances(1).withEchoMode(mode));
+        TestOptions.anyPort().withInstances(1).withEchoMode(mode));
     byte[] payload = new byte[PAYLOAD];
     new Random(7).nextBytes(payload);
     vertx.deployVerticle(server).compose(id -> vertx.executeBlocking(() -> {

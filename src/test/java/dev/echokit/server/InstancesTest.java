@@ -1,6 +1,5 @@
 package dev.echokit.server;
 
-import dev.echokit.config.ServerOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
@@ -21,7 +20,7 @@ class InstancesTest {
   @Test
   @DisplayName("with instances: 4, accepted connections land on 4 different event-loop threads")
   void connectionsSpreadOverEventLoops(Vertx vertx, VertxTestContext ctx) {
-    EchoServerVerticle server = new EchoServerVerticle(ServerOptions.defaults().withPort(0).withInstances(4));
+    EchoServerVerticle server = new EchoServerVerticle(TestOptions.anyPort().withInstances(4));
     NetClient client = vertx.createNetClient();
     vertx.deployVerticle(server).compose(id -> {
       List<Future<Long>> echoes = new ArrayList<>();
@@ -40,8 +39,8 @@ class InstancesTest {
   @Test
   @DisplayName("two servers on port 0 in one Vert.x get two different ports")
   void twoServersOnPortZeroDoNotShare(Vertx vertx, VertxTestContext ctx) {
-    EchoServerVerticle a = new EchoServerVerticle(ServerOptions.defaults().withPort(0).withInstances(2));
-    EchoServerVerticle b = new EchoServerVerticle(ServerOptions.defaults().withPort(0).withInstances(2));
+    EchoServerVerticle a = new EchoServerVerticle(TestOptions.anyPort().withInstances(2));
+    EchoServerVerticle b = new EchoServerVerticle(TestOptions.anyPort().withInstances(2));
     vertx.deployVerticle(a).compose(id -> vertx.deployVerticle(b)).onComplete(ctx.succeeding(id -> ctx.verify(() -> {
       assertThat(a.actualPort()).isPositive().isNotEqualTo(b.actualPort());
       ctx.completeNow();

@@ -1,5 +1,6 @@
 package dev.echokit.server;
 
+import dev.echokit.config.MetricsOptions;
 import dev.echokit.config.ServerOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -23,7 +24,8 @@ class PortInUseTest {
   void portInUse(Vertx vertx, VertxTestContext ctx) throws IOException {
     ServerSocket other = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
     int port = other.getLocalPort();
-    ServerOptions options = ServerOptions.fromJson(new JsonObject().put("host", "127.0.0.1").put("port", port));
+    ServerOptions options = ServerOptions.fromJson(new JsonObject().put("host", "127.0.0.1").put("port", port))
+        .withMetrics(MetricsOptions.OFF);
     vertx.deployVerticle(new EchoServerVerticle(options)).onComplete(ctx.failing(err -> ctx.verify(() -> {
       other.close();
       assertThat(err).isInstanceOf(ListenException.class).hasMessage("port " + port

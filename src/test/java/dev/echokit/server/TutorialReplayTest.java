@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(VertxExtension.class)
 class TutorialReplayTest {
 
-  static final ServerOptions ANY_PORT = ServerOptions.defaults().withPort(0);
+  static final ServerOptions ANY_PORT = TestOptions.anyPort();
 
   @Test
   @DisplayName("the tutorial's 'Hello, server!' comes back byte-identical to a plain socket")
