@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # EchoKit benchmark: EchoKit vs raw Netty vs Python asyncio, on 127.0.0.1 only. See bench/README.md.
 #
-#   bench/run.sh                                        everything (ROUNDS=5, DURATION=5)
+#   bench/run.sh                                        everything (ROUNDS=3, DURATION=2: about 12 min)
 #   ROUNDS=1 DURATION=2 SERVERS="echokit-epoll netty-epoll" SCENARIOS="startup rr64-1" bench/run.sh
 #
 # Settings (environment):
@@ -28,8 +28,8 @@ ALL_SERVERS="echokit-nio echokit-epoll echokit-io_uring echokit-epoll-pipe netty
 ALL_SCENARIOS="startup throughput rr64-1 rr64-50 stream64k idle10k"
 SERVERS=${SERVERS:-$ALL_SERVERS}
 SCENARIOS=${SCENARIOS:-$ALL_SCENARIOS}
-ROUNDS=${ROUNDS:-5}
-DURATION=${DURATION:-5}
+ROUNDS=${ROUNDS:-3}
+DURATION=${DURATION:-2}
 WARMUP=${WARMUP:-1}
 RESULTS_DIR=$(realpath -m "${RESULTS_DIR:-$BENCH_DIR/results}")
 SERVER_JAVA_OPTS=${SERVER_JAVA_OPTS:-}
