@@ -33,7 +33,7 @@ public final class ConfigLoader {
 
   /** Every key any component reads: the file may hold server and client keys side by side. */
   public static final Set<String> KNOWN_KEYS = Settings.union(ServerOptions.KEYS, ClientOptions.KEYS, LoadOptions.KEYS,
-      Set.of(TransportChoice.KEY));
+      ReloadOptions.KEYS, Set.of(TransportChoice.KEY));
 
   private static final Logger log = LoggerFactory.getLogger(ConfigLoader.class);
   private static final Pattern JSON_LOCATION = Pattern.compile("line: (\\d+), column: (\\d+)");
@@ -68,6 +68,11 @@ public final class ConfigLoader {
       }
     }
     return layer(json, path, deploymentConfig, System.getenv(), System.getProperties(), false);
+  }
+
+  /** The config file this process reads (named or the default one), or null when there is none. */
+  public static String configFile() {
+    return filePath(System.getenv(), System.getProperties());
   }
 
   /** The config file to read, or null when none was named and the default one does not exist. */

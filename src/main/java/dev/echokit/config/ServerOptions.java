@@ -145,6 +145,11 @@ public record ServerOptions(String host, int port, int instances, String logLeve
         newLimits, metrics);
   }
 
+  public ServerOptions withLogLevel(String newLevel) {
+    return new ServerOptions(host, port, instances, newLevel, writeQueueMaxSize, echoMode, shutdownTimeoutMillis,
+        limits, metrics);
+  }
+
   public ServerOptions withMetrics(MetricsOptions newMetrics) {
     return new ServerOptions(host, port, instances, logLevel, writeQueueMaxSize, echoMode, shutdownTimeoutMillis,
         limits, newMetrics);

@@ -8,7 +8,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** Admits or refuses each new connection against the server-wide and per-address connection limits. */
 final class ConnectionLimits {
 
-  private final LimitOptions limits;
+  /** Swapped whole by a config reload: a check reads one consistent set of limits. */
+  private volatile LimitOptions limits;
   /** Shared by every listener, whatever event loop it runs on: the limit is for the whole server. */
   private final AtomicInteger open = new AtomicInteger();
   private final ConcurrentHashMap<String, Integer> openByAddress = new ConcurrentHashMap<>();
@@ -17,8 +18,17 @@ final class ConnectionLimits {
     this.limits = limits;
   }
 
+  LimitOptions current() {
+    return limits;
+  }
+
+  void update(LimitOptions newLimits) {
+    limits = newLimits;
+  }
+
   /** Takes a slot for a connection from {@code address}, or returns the limit that refuses it. */
   LimitReason admit(String address) {
+    LimitOptions limits = this.limits;
     if (open.incrementAndGet() > limits.maxConnections()) {
       open.decrementAndGet();
       return LimitReason.MAX_CONNECTIONS;

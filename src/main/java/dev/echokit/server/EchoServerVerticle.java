@@ -3,6 +3,7 @@ package dev.echokit.server;
 import dev.echokit.config.ConfigException;
 import dev.echokit.config.ConfigLoader;
 import dev.echokit.config.MetricsOptions;
+import dev.echokit.config.ReloadOptions;
 import dev.echokit.config.ServerOptions;
 import dev.echokit.metrics.AdminServer;
 import dev.echokit.metrics.EchoMetrics;
@@ -10,9 +11,11 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -39,6 +42,7 @@ public class EchoServerVerticle extends VerticleBase {
   private volatile ListenerGroup group;
   private volatile EchoMetrics metrics;
   private volatile HttpServer admin;
+  private ConfigWatcher watcher;
 
   /** Reads the layered configuration (file, environment, system properties, deployment config). */
   public EchoServerVerticle() {
@@ -56,10 +60,54 @@ public class EchoServerVerticle extends VerticleBase {
       return Future.failedFuture(new ConfigException("deploy EchoServerVerticle once and set its \""
           + ServerOptions.INSTANCES + "\" option instead of deploying " + context.getInstanceCount() + " copies"));
     }
-    Future<ServerOptions> resolved = given != null
-        ? Future.succeededFuture(given)
-        : ConfigLoader.load(vertx, config()).map(ServerOptions::from);
-    return resolved.compose(this::listen);
+    if (given != null) {
+      return listen(given);
+    }
+    return ConfigLoader.load(vertx, config()).compose(settings -> {
+      ReloadOptions reload = ReloadOptions.from(settings);
+      return listen(ServerOptions.from(settings)).onSuccess(id -> watchConfig(reload));
+    });
+  }
+
+  /** With {@code config.scanPeriod} set, changes to the config file are applied without a restart. */
+  private void watchConfig(ReloadOptions reload) {
+    String path = ConfigLoader.configFile();
+    if (reload.scanPeriodMillis() == 0) {
+      return;
+    }
+    if (path == null) {
+      log.warn("{} is set but there is no config file to watch", ReloadOptions.SCAN_PERIOD);
+      return;
+    }
+    watcher = new ConfigWatcher(vertx, path, config(), this::apply);
+    watcher.start(reload.scanPeriodMillis());
+    log.info("EchoKit applies changes to {} within {} ms", path, reload.scanPeriodMillis());
+  }
+
+  /**
+   * Applies what can change while connections are open — logLevel and the limits (connection counts at
+   * once, the per-connection limits to connections accepted from now on) — and names what needs a restart.
+   */
+  void apply(ServerOptions next) {
+    ServerOptions running = options;
+    ServerOptions live = running.withLogLevel(next.logLevel()).withLimits(next.limits());
+    List<String> restart = new ArrayList<>();
+    JsonObject wanted = next.toJson();
+    JsonObject kept = live.toJson();
+    for (String key : wanted.fieldNames()) {
+      if (!wanted.getValue(key).equals(kept.getValue(key))) {
+        restart.add(key);
+      }
+    }
+    if (!live.equals(running)) {
+      LogLevels.apply(live.logLevel());
+      group.limits.update(live.limits());
+      options = live;
+      log.info("config reloaded: logLevel {}, limits {}", live.logLevel(), live.limits());
+    }
+    if (!restart.isEmpty()) {
+      log.warn("config change of {} takes effect after a restart", String.join(", ", restart));
+    }
   }
 
   private Future<String> listen(ServerOptions opts) {
@@ -103,6 +151,9 @@ public class EchoServerVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (watcher != null) {
+      watcher.stop();
+    }
     EchoMetrics m = metrics;
     if (m != null) {
       m.close();

@@ -48,17 +48,24 @@ final class TcpEchoListener extends VerticleBase {
             // Echo replies are latency-bound: never hold a small reply back waiting for more data.
             .setTcpNoDelay(true))
         .connectHandler(this::echo);
-    long period = sweepPeriodMillis(options.limits());
-    if (period > 0) {
-      sweepTimer = vertx.setPeriodic(period, t -> {
+    scheduleSweep();
+    return server.listen(bindPort, options.host()).onSuccess(s -> group.bound());
+  }
+
+  /** Checks the idle and duration limits, then schedules the next check for the limits in force then. */
+  private void scheduleSweep() {
+    long period = sweepPeriodMillis(group.limits.current());
+    // With both limits off there is nothing to check, but a config reload may turn one on: look again in a second.
+    sweepTimer = vertx.setTimer(period > 0 ? period : 1000, t -> {
+      if (period > 0) {
         long now = System.nanoTime();
         // A copy: a check may close a connection, whose close handler leaves the set.
         for (ServedConnection c : List.copyOf(open)) {
           c.checkTimeLimits(now);
         }
-      });
-    }
-    return server.listen(bindPort, options.host()).onSuccess(s -> group.bound());
+      }
+      scheduleSweep();
+    });
   }
 
   /**
@@ -104,16 +111,17 @@ final class TcpEchoListener extends VerticleBase {
     String address = peer.hostAddress();
     LimitReason refused = group.limits.admit(address);
     if (refused != null) {
+      LimitOptions limits = group.limits.current();
       group.rejections.record(refused, peer, refused == LimitReason.MAX_CONNECTIONS
-          ? options.limits().maxConnections() + " connections already open"
-          : options.limits().maxConnectionsPerIp() + " connections from " + address + " already open");
+          ? limits.maxConnections() + " connections already open"
+          : limits.maxConnectionsPerIp() + " connections from " + address + " already open");
       meters.rejected(refused.tag);
       socket.close();
       return;
     }
     acceptedByThread.computeIfAbsent(Thread.currentThread().getName(), t -> new LongAdder()).increment();
     log.debug("{} connected", peer);
-    ServedConnection connection = new ServedConnection(vertx, socket, options.limits(), group.rejections, meters,
+    ServedConnection connection = new ServedConnection(vertx, socket, group.limits.current(), group.rejections, meters,
         System.nanoTime());
     meters.opened();
     open.add(connection);

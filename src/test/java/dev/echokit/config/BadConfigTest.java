@@ -169,6 +169,15 @@ class BadConfigTest {
   }
 
   @Test
+  @DisplayName("a config.scanPeriod below 100 ms names the key, the layer and what is allowed")
+  void scanPeriodTooShort() {
+    assertThatThrownBy(() -> ReloadOptions.from(Settings.of(new JsonObject().put("config",
+        new JsonObject().put("scanPeriod", 50)))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("invalid config.scanPeriod = 50 (from config): expected 0 (off) or a whole number from 100 to 3600000");
+  }
+
+  @Test
   @DisplayName("an unknown key is ignored with a warning that suggests the key meant")
   void unknownKeyWarns(Vertx vertx, VertxTestContext ctx) throws IOException {
     Logger logger = (Logger) LoggerFactory.getLogger(ConfigLoader.class);
