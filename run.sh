@@ -17,7 +17,8 @@ CDS_FLAGS=()
 
 build() {
   echo "run.sh: building $JAR (mvn package)…" >&2
-  mvn -B -q -DskipTests package >&2
+  # Maven 3.8 prints colour codes even when quiet; strip them so only real messages show.
+  mvn -B -q -DskipTests package 2>&1 | sed 's/\x1b\[[0-9;]*m//g' >&2
 }
 
 stale() {
