@@ -1,13 +1,11 @@
 package dev.echokit.server;
 
 import dev.echokit.config.LimitOptions;
-import dev.echokit.metrics.EchoMetrics;
 import dev.echokit.metrics.ListenerMeters;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** One accepted connection's running state: bytes read, its per-connection limits, its close when the server drains. */
@@ -43,12 +41,6 @@ final class ServedConnection {
     this.byteLimit = limits.maxConnectionBytes() > 0 ? limits.maxConnectionBytes() : Long.MAX_VALUE;
     this.openedNanos = nowNanos;
     this.lastActiveNanos = nowNanos;
-  }
-
-  /** A connection served outside any listener (as tests do): default limits, meters that record nothing. */
-  ServedConnection(Vertx vertx, NetSocket socket) {
-    this(vertx, socket, LimitOptions.defaults(), new Rejections(), EchoMetrics.off().listener(0, "direct", List.of()),
-        System.nanoTime());
   }
 
   /** Called by the echo modes once per read, before its bytes are written back. */

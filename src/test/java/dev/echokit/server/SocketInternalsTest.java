@@ -1,5 +1,7 @@
 package dev.echokit.server;
 
+import dev.echokit.config.LimitOptions;
+import dev.echokit.metrics.EchoMetrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetServer;
@@ -10,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.Socket;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,7 +43,9 @@ class SocketInternalsTest {
   @DisplayName("a handler put in front of Vert.x's sees every read: the direct echo answers on a plain Vert.x NetServer")
   void directEchoSeesReads(Vertx vertx, VertxTestContext ctx) {
     NetServer server = vertx.createNetServer().connectHandler(
-        socket -> SocketInternals.echoDirectly(socket, new DirectEcho(new ServedConnection(vertx, socket))));
+        socket -> SocketInternals.echoDirectly(socket, new DirectEcho(new ServedConnection(vertx, socket,
+            LimitOptions.defaults(), new Rejections(), EchoMetrics.off().listener(0, "direct", List.of()),
+            System.nanoTime()))));
     server.listen(0, "127.0.0.1").compose(s -> vertx.executeBlocking(() -> {
       try (Socket client = new Socket("127.0.0.1", server.actualPort())) {
         client.getOutputStream().write(new byte[] {1, 2, 3});
