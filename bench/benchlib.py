@@ -28,6 +28,7 @@ REFERENCE = {
     "echokit-epoll": "netty-epoll",
     "echokit-io_uring": "netty-io_uring",
     "echokit-epoll-pipe": "netty-epoll",
+    "echokit-epoll-nometrics": "netty-epoll",
     "netty-nio": "netty-nio",
     "netty-epoll": "netty-epoll",
     "netty-io_uring": "netty-io_uring",
@@ -315,7 +316,7 @@ def markdown(machine: dict, rows: list, settings: dict) -> str:
         ratio = "–"
         if r.get("ratio") is not None:
             ratio = f"{r['ratio']:.2f}"
-            if r["server"] == "python-asyncio" or r["server"].endswith("-pipe"):
+            if r["server"] == "python-asyncio" or r["server"].endswith(("-pipe", "-nometrics")):
                 ratio += f" ({r['reference']})"
         flags = []
         if r.get("ok", 0) < r["rounds"]:

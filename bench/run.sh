@@ -25,6 +25,8 @@ PYTHON=${PYTHON:-python3}
 LIB=$BENCH_DIR/benchlib.py
 
 ALL_SERVERS="echokit-nio echokit-epoll echokit-io_uring echokit-epoll-pipe netty-nio netty-epoll netty-io_uring python-asyncio"
+# Not in the default run: EchoKit without its metrics, to measure what the live meters cost.
+EXTRA_SERVERS="echokit-epoll-nometrics"
 ALL_SCENARIOS="startup throughput rr64-1 rr64-50 stream64k idle10k"
 SERVERS=${SERVERS:-$ALL_SERVERS}
 SCENARIOS=${SCENARIOS:-$ALL_SCENARIOS}
@@ -66,7 +68,7 @@ is_pos "$DURATION" || die "DURATION must be whole seconds ≥ 1 (got '$DURATION'
 is_uint "$WARMUP" || die "WARMUP must be whole seconds ≥ 0 (got '$WARMUP')"
 [ -z "$LOAD_INSTANCES" ] || is_uint "$LOAD_INSTANCES" || die "LOAD_INSTANCES must be a whole number"
 for s in $SERVERS; do
-  [[ " $ALL_SERVERS " == *" $s "* ]] || die "unknown server '$s' (known: $ALL_SERVERS)"
+  [[ " $ALL_SERVERS $EXTRA_SERVERS " == *" $s "* ]] || die "unknown server '$s' (known: $ALL_SERVERS $EXTRA_SERVERS)"
 done
 for s in $SCENARIOS; do
   [[ " $ALL_SCENARIOS " == *" $s "* ]] || die "unknown scenario '$s' (known: $ALL_SCENARIOS)"
@@ -190,14 +192,16 @@ fi
 
 # server_cmd NAME PORT: sets CMD to the command line of server NAME listening on PORT.
 server_cmd() {
-  local name=$1 port=$2 transport mode
+  local name=$1 port=$2 transport mode metrics
   case "$name" in
     echokit-*)
-      transport=${name#echokit-}; mode=direct
+      transport=${name#echokit-}; mode=direct; metrics=true
       if [ "$transport" = epoll-pipe ]; then transport=epoll; mode=pipe; fi
+      if [ "$transport" = epoll-nometrics ]; then transport=epoll; metrics=false; fi
       # shellcheck disable=SC2206  # SERVER_JAVA_OPTS is a list of flags
       CMD=(env ECHOKIT_CONFIG="$ECHOKIT_CONFIG" ECHOKIT_HOST=127.0.0.1 ECHOKIT_PORT="$port" ECHOKIT_INSTANCES=1
            ECHOKIT_TRANSPORT="$transport" ECHOKIT_ECHO_MODE="$mode" ECHOKIT_LOG_LEVEL=warn
+           ECHOKIT_METRICS_ENABLED="$metrics" ECHOKIT_METRICS_PORT=0
            "$JAVA" $SERVER_JAVA_OPTS -jar "$JAR") ;;
     netty-*)
       # shellcheck disable=SC2206
@@ -265,7 +269,7 @@ run_server_round() {
   case "$name" in
     echokit-nio|netty-nio) expect=nio ;;
     *-io_uring) expect=io_uring ;;
-    *-epoll|*-epoll-pipe) expect=epoll ;;
+    *-epoll|*-epoll-pipe|*-epoll-nometrics) expect=epoll ;;
     *) expect="" ;;
   esac
   if [ -n "$expect" ]; then
