@@ -128,7 +128,15 @@ final class TcpEchoListener extends VerticleBase {
     // Reads pause while the write queue is full, so a client that sends without reading holds at most
     // writeQueueMaxSize bytes (plus one read) here.
     socket.setWriteQueueMaxSize(options.writeQueueMaxSize());
-    socket.exceptionHandler(err -> log.warn("{} connection error: {}", peer, err.getMessage()));
+    socket.exceptionHandler(err -> {
+      // A client that resets instead of closing is ordinary (killed processes, load generators): at WARN,
+      // a storm of resets would flood the log, so they go to DEBUG and every other error to WARN.
+      if (String.valueOf(err.getMessage()).contains("Connection reset")) {
+        log.debug("{} reset the connection", peer);
+      } else {
+        log.warn("{} connection error: {}", peer, err.getMessage());
+      }
+    });
     socket.closeHandler(v -> {
       connection.closed();
       open.remove(connection);
