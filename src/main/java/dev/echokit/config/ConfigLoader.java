@@ -126,7 +126,7 @@ public final class ConfigLoader {
     Map<String, String> keyByEnv = new HashMap<>();
     KNOWN_KEYS.forEach(k -> keyByEnv.put(Settings.envName(k), k));
     env.forEach((name, value) -> {
-      if (!name.startsWith("ECHOKIT_") || name.equals(FILE_ENV)) {
+      if (!name.startsWith(Settings.ENV_PREFIX) || name.equals(FILE_ENV)) {
         return;
       }
       String key = keyByEnv.get(name);
@@ -140,8 +140,8 @@ public final class ConfigLoader {
 
   private static void overlayProperties(Settings settings, Properties sys) {
     for (String name : sys.stringPropertyNames()) {
-      if (name.startsWith("echokit.") && !name.equals(FILE_PROPERTY)) {
-        String key = name.substring("echokit.".length());
+      if (name.startsWith(Settings.SYS_PREFIX) && !name.equals(FILE_PROPERTY)) {
+        String key = name.substring(Settings.SYS_PREFIX.length());
         settings.put(key, sys.getProperty(name), "-D" + name);
       }
     }
@@ -153,7 +153,7 @@ public final class ConfigLoader {
     String best = null;
     int bestDistance = 3;
     for (String key : KNOWN_KEYS) {
-      String candidate = bare.startsWith("ECHOKIT_") ? Settings.envName(key) : key;
+      String candidate = bare.startsWith(Settings.ENV_PREFIX) ? Settings.envName(key) : key;
       int d = editDistance(bare.toLowerCase(), candidate.toLowerCase());
       if (d < bestDistance) {
         bestDistance = d;

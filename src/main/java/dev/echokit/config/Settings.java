@@ -19,8 +19,8 @@ import java.util.TreeSet;
  */
 public final class Settings {
 
-  private static final String ENV_PREFIX = "ECHOKIT_";
-  private static final String SYS_PREFIX = "echokit.";
+  static final String ENV_PREFIX = "ECHOKIT_";
+  static final String SYS_PREFIX = "echokit.";
 
   private final Map<String, Object> values = new LinkedHashMap<>();
   private final Map<String, String> origins = new LinkedHashMap<>();
