@@ -46,6 +46,8 @@ WANT_NOFILE=65536       # idle10k: 10,000 connections in each process
 exec 3>&2
 die() { echo "bench: $*" >&3; exit 1; }
 log() { echo "bench: $*" >&3; }
+# shellcheck source=bench/common.sh
+source "$BENCH_DIR/common.sh"
 
 # Load-generator arguments of each scenario (startup has none: it is timed at each server launch).
 scenario_args() {
@@ -123,13 +125,8 @@ for v in $(compgen -e); do [[ $v == ECHOKIT_* ]] && unset "$v"; done
 # ------------------------------------------------------------------ scratch space and clean-up
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/echokit-bench.XXXXXX")
-# Run from a snapshot of the jar: a rebuild during the run (mvn package rewrites it in place) would make
-# the JVMs that have it open fail with NoClassDefFoundError half-way through.
-cp "$JAR" "$WORK/echokit.jar"
 JAR_BUILT=$(date -r "$JAR" '+%Y-%m-%dT%H:%M:%S%z')
-JAR=$WORK/echokit.jar
-"$PYTHON" "$LIB" jar-has "$JAR" META-INF/MANIFEST.MF \
-  || die "could not take a whole copy of target/echokit.jar (is it being rebuilt?) — try again"
+snapshot_jar "$WORK"
 echo '{}' > "$WORK/empty-config.json"
 cd "$WORK"    # servers and load generator start here: nothing they write lands in the repository
 # Servers and load generator read this empty file instead of conf/config.json: only what we set counts.
@@ -137,23 +134,6 @@ export ECHOKIT_CONFIG=$WORK/empty-config.json
 SERVER_PID=""
 CHILD_PID=""
 FAILED=0
-
-stop_pid() {  # stop_pid PID: SIGTERM, then SIGKILL after STOP_TIMEOUT seconds; always reaps it
-  local pid=$1 i
-  [ -n "$pid" ] || return 0
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < STOP_TIMEOUT * 20; i++)); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.05
-    done
-    if kill -0 "$pid" 2>/dev/null; then
-      log "pid $pid ignored SIGTERM for ${STOP_TIMEOUT}s: SIGKILL"
-      kill -KILL "$pid" 2>/dev/null || true
-    fi
-  fi
-  wait "$pid" 2>/dev/null || true
-}
 
 cleanup() {
   local rc=$?
@@ -169,16 +149,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'log "interrupted"; exit 130' INT TERM
-
-# Runs a command in the background and waits for it, so that Ctrl-C is handled at once.
-run_child() {
-  local rc=0
-  "$@" &
-  CHILD_PID=$!
-  wait "$CHILD_PID" || rc=$?
-  CHILD_PID=""
-  return "$rc"
-}
 
 # ------------------------------------------------------------------ servers
 

@@ -41,6 +41,8 @@ WANT_NOFILE=20000
 exec 3>&2
 die() { echo "soak: $*" >&3; exit 2; }
 log() { echo "soak: $*" >&3; }
+# shellcheck source=bench/common.sh
+source "$BENCH_DIR/common.sh"
 
 { [[ $SOAK_SECONDS =~ ^[0-9]+$ ]] && [ "$SOAK_SECONDS" -ge 1 ]; } \
   || die "SOAK_SECONDS must be whole seconds ≥ 1 (got '$SOAK_SECONDS')"
@@ -73,33 +75,13 @@ for v in $(compgen -e); do [[ $v == ECHOKIT_* ]] && unset "$v"; done
 # ------------------------------------------------------------------ scratch space and clean-up
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/echokit-soak.XXXXXX")
-cp "$JAR" "$WORK/echokit.jar"   # a rebuild during the run must not pull the jar from under the JVMs
-JAR=$WORK/echokit.jar
-"$PYTHON" "$LIB" jar-has "$JAR" META-INF/MANIFEST.MF \
-  || die "could not take a whole copy of target/echokit.jar (is it being rebuilt?) — try again"
+snapshot_jar "$WORK"
 echo '{}' > "$WORK/empty-config.json"
 cd "$WORK"
 SERVER_PID=""
 CHILD_PID=""
 PASSED=0
 FAILED=0
-
-stop_pid() {  # stop_pid PID: SIGTERM, then SIGKILL after STOP_TIMEOUT seconds; always reaps it
-  local pid=$1 i
-  [ -n "$pid" ] || return 0
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < STOP_TIMEOUT * 20; i++)); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.05
-    done
-    if kill -0 "$pid" 2>/dev/null; then
-      log "pid $pid ignored SIGTERM for ${STOP_TIMEOUT}s: SIGKILL"
-      kill -KILL "$pid" 2>/dev/null || true
-    fi
-  fi
-  wait "$pid" 2>/dev/null || true
-}
 
 cleanup() {
   local rc=$?
@@ -118,16 +100,6 @@ trap 'log "interrupted"; exit 130' INT TERM
 
 ok()   { PASSED=$((PASSED + 1)); echo "ok   $*"; }
 fail() { FAILED=$((FAILED + 1)); echo "FAIL $*"; }
-
-# Runs a command in the background and waits for it, so that Ctrl-C is handled at once.
-run_child() {
-  local rc=0
-  "$@" &
-  CHILD_PID=$!
-  wait "$CHILD_PID" || rc=$?
-  CHILD_PID=""
-  return "$rc"
-}
 
 json_get() {  # json_get FILE KEY.SUBKEY: prints the value, or nothing
   "$PYTHON" - "$1" "$2" <<'EOF' 2>/dev/null || true
