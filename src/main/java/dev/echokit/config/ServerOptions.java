@@ -1,7 +1,9 @@
 package dev.echokit.config;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -11,6 +13,8 @@ import java.util.Set;
  * @param host              address to bind; loopback by default so a fresh install is not reachable from the network
  * @param port              TCP port; 0 picks any free port (shared by all instances)
  * @param instances         listener verticles, one per event loop, all accepting on the same port
+ * @param listeners         the listeners as configured (empty: one TCP listener on host, port and instances);
+ *                          {@link #effectiveListeners()} fills in what their entries left out
  * @param logLevel          level of EchoKit's own loggers when the fat jar's logback is the backend
  * @param writeQueueMaxSize bytes a connection may hold in the server's write queue before its reads pause
  * @param echoMode          how bytes travel from a socket's reads back to its writes
@@ -18,7 +22,7 @@ import java.util.Set;
  * @param limits            connection limits: counts, idle time, bytes and duration per connection
  * @param metrics           the admin HTTP server: Prometheus metrics and health checks
  */
-public record ServerOptions(String host, int port, int instances, String logLevel, int writeQueueMaxSize,
+public record ServerOptions(String host, int port, int instances, List<ListenerOptions> listeners, String logLevel, int writeQueueMaxSize,
                             EchoMode echoMode, long shutdownTimeoutMillis, LimitOptions limits,
                             MetricsOptions metrics) {
 
@@ -39,7 +43,7 @@ public record ServerOptions(String host, int port, int instances, String logLeve
   public static final String WRITE_QUEUE_MAX_SIZE = "writeQueueMaxSize";
   public static final String ECHO_MODE = "echo.mode";
   public static final String SHUTDOWN_TIMEOUT = "shutdownTimeout";
-  public static final Set<String> KEYS = Settings.union(Set.of(HOST, PORT, INSTANCES, LOG_LEVEL, WRITE_QUEUE_MAX_SIZE,
+  public static final Set<String> KEYS = Settings.union(Set.of(HOST, PORT, INSTANCES, ListenerOptions.KEY, LOG_LEVEL, WRITE_QUEUE_MAX_SIZE,
       ECHO_MODE, SHUTDOWN_TIMEOUT), LimitOptions.KEYS, MetricsOptions.KEYS);
 
   /** The tutorial's address: {@code localhost:12345}. */
@@ -79,6 +83,8 @@ public record ServerOptions(String host, int port, int instances, String logLeve
     if (metrics == null) {
       throw new ConfigException("invalid metrics: expected MetricsOptions, e.g. MetricsOptions.OFF");
     }
+    listeners = listeners == null ? List.of() : List.copyOf(listeners);
+    checkPortsDistinct(effectiveListeners(host, port, instances, listeners));
     if (!LOG_LEVELS.contains(logLevel)) {
       throw new ConfigException("invalid " + LOG_LEVEL + " = \"" + logLevel + "\": expected one of " + String.join(", ", LOG_LEVELS));
     }
@@ -98,6 +104,7 @@ public record ServerOptions(String host, int port, int instances, String logLeve
         s.string(HOST, DEFAULT_HOST),
         s.integer(PORT, DEFAULT_PORT, 0, 65535),
         s.integer(INSTANCES, DEFAULT_INSTANCES, 1, MAX_INSTANCES),
+        listenersFrom(s),
         s.choice(LOG_LEVEL, DEFAULT_LOG_LEVEL, LOG_LEVELS),
         s.integer(WRITE_QUEUE_MAX_SIZE, DEFAULT_WRITE_QUEUE_MAX_SIZE, MIN_WRITE_QUEUE_MAX_SIZE, MAX_WRITE_QUEUE_MAX_SIZE),
         EchoMode.valueOf(s.choice(ECHO_MODE, DEFAULT_ECHO_MODE.name().toLowerCase(), EchoMode.NAMES).toUpperCase()),
@@ -106,8 +113,53 @@ public record ServerOptions(String host, int port, int instances, String logLeve
         MetricsOptions.from(s));
   }
 
+  /** The listeners to start, with the top-level host, port and instances filled in where an entry left them out. */
+  public List<ListenerOptions> effectiveListeners() {
+    return effectiveListeners(host, port, instances, listeners);
+  }
+
+  private static List<ListenerOptions> effectiveListeners(String host, int port, int instances,
+                                                          List<ListenerOptions> listeners) {
+    if (listeners.isEmpty()) {
+      return List.of(ListenerOptions.tcp(host, port, instances));
+    }
+    return listeners.stream().map(l -> l.resolve(host, port, instances)).toList();
+  }
+
+  private static List<ListenerOptions> listenersFrom(Settings s) {
+    List<Settings> entries = s.objects(ListenerOptions.KEY);
+    if (s.has(ListenerOptions.KEY) && entries.isEmpty()) {
+      throw s.invalid(ListenerOptions.KEY, "[]", "at least one listener, e.g. [{\"protocol\": \"tcp\"}]");
+    }
+    List<ListenerOptions> out = new ArrayList<>();
+    for (int i = 0; i < entries.size(); i++) {
+      out.add(ListenerOptions.from(entries.get(i), ListenerOptions.KEY + "[" + i + "]."));
+    }
+    return out;
+  }
+
+  /** Two stream listeners (or two UDP listeners) cannot bind the same host and port; port 0 never clashes. */
+  private static void checkPortsDistinct(List<ListenerOptions> effective) {
+    for (int i = 0; i < effective.size(); i++) {
+      for (int j = 0; j < i; j++) {
+        ListenerOptions a = effective.get(j);
+        ListenerOptions b = effective.get(i);
+        if (a.port() != 0 && a.port() == b.port() && a.host().equals(b.host())
+            && a.protocol().stream() == b.protocol().stream()) {
+          throw new ConfigException("invalid " + ListenerOptions.KEY + "[" + i + "]." + PORT + " = " + b.port()
+              + ": listeners[" + j + "] (" + a.scheme() + ") already uses " + a.host() + ":" + a.port()
+              + " — give each listener its own port");
+        }
+      }
+    }
+  }
+
   public JsonObject toJson() {
-    return metrics.addTo(limits.addTo(new JsonObject()))
+    JsonObject json = metrics.addTo(limits.addTo(new JsonObject()));
+    if (!listeners.isEmpty()) {
+      json.put(ListenerOptions.KEY, new JsonArray(listeners.stream().map(ListenerOptions::toJson).toList()));
+    }
+    return json
         .put(HOST, host)
         .put(PORT, port)
         .put(INSTANCES, instances)
@@ -118,40 +170,45 @@ public record ServerOptions(String host, int port, int instances, String logLeve
   }
 
   public ServerOptions withPort(int newPort) {
-    return new ServerOptions(host, newPort, instances, logLevel, writeQueueMaxSize, echoMode,
+    return new ServerOptions(host, newPort, instances, listeners, logLevel, writeQueueMaxSize, echoMode,
+        shutdownTimeoutMillis, limits, metrics);
+  }
+
+  public ServerOptions withListeners(List<ListenerOptions> newListeners) {
+    return new ServerOptions(host, port, instances, newListeners, logLevel, writeQueueMaxSize, echoMode,
         shutdownTimeoutMillis, limits, metrics);
   }
 
   public ServerOptions withInstances(int newInstances) {
-    return new ServerOptions(host, port, newInstances, logLevel, writeQueueMaxSize, echoMode,
+    return new ServerOptions(host, port, newInstances, listeners, logLevel, writeQueueMaxSize, echoMode,
         shutdownTimeoutMillis, limits, metrics);
   }
 
   public ServerOptions withWriteQueueMaxSize(int newSize) {
-    return new ServerOptions(host, port, instances, logLevel, newSize, echoMode, shutdownTimeoutMillis, limits, metrics);
+    return new ServerOptions(host, port, instances, listeners, logLevel, newSize, echoMode, shutdownTimeoutMillis, limits, metrics);
   }
 
   public ServerOptions withEchoMode(EchoMode newMode) {
-    return new ServerOptions(host, port, instances, logLevel, writeQueueMaxSize, newMode,
+    return new ServerOptions(host, port, instances, listeners, logLevel, writeQueueMaxSize, newMode,
         shutdownTimeoutMillis, limits, metrics);
   }
 
   public ServerOptions withShutdownTimeout(long millis) {
-    return new ServerOptions(host, port, instances, logLevel, writeQueueMaxSize, echoMode, millis, limits, metrics);
+    return new ServerOptions(host, port, instances, listeners, logLevel, writeQueueMaxSize, echoMode, millis, limits, metrics);
   }
 
   public ServerOptions withLimits(LimitOptions newLimits) {
-    return new ServerOptions(host, port, instances, logLevel, writeQueueMaxSize, echoMode, shutdownTimeoutMillis,
+    return new ServerOptions(host, port, instances, listeners, logLevel, writeQueueMaxSize, echoMode, shutdownTimeoutMillis,
         newLimits, metrics);
   }
 
   public ServerOptions withLogLevel(String newLevel) {
-    return new ServerOptions(host, port, instances, newLevel, writeQueueMaxSize, echoMode, shutdownTimeoutMillis,
+    return new ServerOptions(host, port, instances, listeners, newLevel, writeQueueMaxSize, echoMode, shutdownTimeoutMillis,
         limits, metrics);
   }
 
   public ServerOptions withMetrics(MetricsOptions newMetrics) {
-    return new ServerOptions(host, port, instances, logLevel, writeQueueMaxSize, echoMode, shutdownTimeoutMillis,
+    return new ServerOptions(host, port, instances, listeners, logLevel, writeQueueMaxSize, echoMode, shutdownTimeoutMillis,
         limits, newMetrics);
   }
 

@@ -165,6 +165,38 @@ public final class Settings {
     throw invalid(key, v, "a list of strings");
   }
 
+  /**
+   * A list of JSON objects, each as its own settings whose keys carry {@code key[index].} in front, so that
+   * errors name the entry ({@code listeners[1].port}); from an environment variable, a JSON array as text.
+   */
+  public List<Settings> objects(String key) {
+    Object v = values.get(key);
+    if (v == null) {
+      return List.of();
+    }
+    if (v instanceof String) {
+      try {
+        v = new JsonArray((String) v);
+      } catch (DecodeException e) {
+        throw invalid(key, v, "a JSON array of objects");
+      }
+    }
+    if (!(v instanceof JsonArray)) {
+      throw invalid(key, v, "a JSON array of objects");
+    }
+    List<Settings> out = new ArrayList<>();
+    JsonArray array = (JsonArray) v;
+    for (int i = 0; i < array.size(); i++) {
+      if (!(array.getValue(i) instanceof JsonObject)) {
+        throw invalid(key, v, "a JSON array of objects");
+      }
+      Settings entry = new Settings();
+      entry.flatten(key + "[" + i + "].", array.getJsonObject(i), origins.get(key));
+      out.add(entry);
+    }
+    return List.copyOf(out);
+  }
+
   /** All keys of several option records, for {@link ConfigLoader#KNOWN_KEYS} and records that nest others. */
   @SafeVarargs
   static Set<String> union(Set<String>... sets) {

@@ -40,9 +40,9 @@ public final class EchoMetrics {
   }
 
   /** Meters tagged {@code listener}, {@code mode} and {@code protocol}; {@code reasons} are the rejection reasons. */
-  public ListenerMeters listener(int index, String echoMode, Collection<String> reasons) {
+  public ListenerMeters listener(int index, String echoMode, String protocol, Collection<String> reasons) {
     return new ListenerMeters(registry, Tags.of("listener", String.valueOf(index), "mode", echoMode,
-        "protocol", "tcp"), reasons);
+        "protocol", protocol), reasons);
   }
 
   /** {@code echokit_ready}: 1 while every listener is bound and the server is not draining, else 0. */

@@ -2,9 +2,12 @@ package dev.echokit.server;
 
 import dev.echokit.config.ConfigException;
 import dev.echokit.config.ConfigLoader;
+import dev.echokit.config.ListenerOptions;
+import dev.echokit.config.ListenerOptions.Protocol;
 import dev.echokit.config.MetricsOptions;
 import dev.echokit.config.ReloadOptions;
 import dev.echokit.config.ServerOptions;
+import dev.echokit.config.TlsOptions;
 import dev.echokit.metrics.AdminServer;
 import dev.echokit.metrics.EchoMetrics;
 import io.vertx.core.DeploymentOptions;
@@ -12,6 +15,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.ServerSSLOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,8 +27,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The echo server: reads its options, then deploys one {@link TcpEchoListener} per event loop, all
- * accepting on the same host and port, and tells which port they bound.
+ * The echo server: reads its options, then deploys each configured listener (TCP, TLS, UDP, HTTP) as one
+ * verticle per event loop, all instances of a listener accepting on the same host and port, and tells
+ * where each one listens.
  */
 public class EchoServerVerticle extends VerticleBase {
 
@@ -37,7 +42,8 @@ public class EchoServerVerticle extends VerticleBase {
   private static final AtomicInteger NEXT_RANDOM_PORT_GROUP = new AtomicInteger();
 
   private final ServerOptions given;
-  private final List<TcpEchoListener> listeners = new CopyOnWriteArrayList<>();
+  private final List<RunningListener> running = new CopyOnWriteArrayList<>();
+  private final AtomicInteger nextMeterIndex = new AtomicInteger();
   private volatile ServerOptions options;
   private volatile ListenerGroup group;
   private volatile EchoMetrics metrics;
@@ -113,25 +119,85 @@ public class EchoServerVerticle extends VerticleBase {
   private Future<String> listen(ServerOptions opts) {
     options = opts;
     LogLevels.apply(opts.logLevel());
-    int bindPort = opts.port() != 0 ? opts.port() : -1 - NEXT_RANDOM_PORT_GROUP.getAndIncrement() % 65535;
-    ListenerGroup listenerGroup = new ListenerGroup(opts.instances(), opts.limits());
+    List<ListenerOptions> wanted = opts.effectiveListeners();
+    ListenerGroup listenerGroup = new ListenerGroup(wanted.stream().mapToInt(ListenerOptions::instances).sum(),
+        opts.limits());
     group = listenerGroup;
     EchoMetrics echoMetrics = opts.metrics().enabled() ? EchoMetrics.forVertx(vertx) : EchoMetrics.off();
     metrics = echoMetrics;
     echoMetrics.readiness(listenerGroup::ready);
-    String mode = opts.echoMode().name().toLowerCase();
-    AtomicInteger nextIndex = new AtomicInteger();
+    // One after the other, so that a failure names the first listener that could not start.
+    Future<Void> started = Future.succeededFuture();
+    for (int i = 0; i < wanted.size(); i++) {
+      int index = i;
+      started = started.compose(v -> deploy(opts, index, wanted.get(index), listenerGroup, echoMetrics));
+    }
+    return started
+        .compose(v -> startAdmin(opts.metrics(), echoMetrics, listenerGroup))
+        .map(v -> {
+          running.forEach(this::logListening);
+          return deploymentID();
+        });
+  }
+
+  /** Deploys one listener's instances, all binding the same address, with TLS credentials shared by all of them. */
+  private Future<Void> deploy(ServerOptions opts, int index, ListenerOptions listener, ListenerGroup listenerGroup,
+                              EchoMetrics echoMetrics) {
+    int bindPort = listener.port() != 0 ? listener.port() : -1 - NEXT_RANDOM_PORT_GROUP.getAndIncrement() % 65535;
+    String portSetting = opts.listeners().isEmpty() ? "ECHOKIT_PORT" : ListenerOptions.KEY + "[" + index + "].port";
+    ServerSSLOptions ssl;
+    try {
+      ssl = listener.tls() == null ? null : TlsCredentials.serverOptions(listener.tls(), listener.host());
+    } catch (RuntimeException e) {
+      return Future.failedFuture(new ConfigException("cannot set up TLS for " + ListenerOptions.KEY + "[" + index
+          + "]: " + e.getMessage()));
+    }
+    String mode = switch (listener.protocol()) {
+      case TCP, TLS -> opts.echoMode().name().toLowerCase();
+      case UDP -> "datagram";
+      case HTTP -> "message";
+    };
+    List<EchoListener> instances = new CopyOnWriteArrayList<>();
     return vertx.deployVerticle(() -> {
-          TcpEchoListener listener = new TcpEchoListener(opts, bindPort, listenerGroup,
-              echoMetrics.listener(nextIndex.getAndIncrement(), mode, LimitReason.TAGS));
-          listeners.add(listener);
-          return listener;
-        }, new DeploymentOptions().setInstances(opts.instances()))
-        .recover(err -> Future.failedFuture(ListenException.describe(err, opts.host(), opts.port())))
-        .compose(id -> startAdmin(opts.metrics(), echoMetrics, listenerGroup).map(id))
-        .onSuccess(id -> log.info("EchoKit listening on tcp://{}:{} ({} event loop{}, {} echo)",
-            opts.host(), actualPort(), opts.instances(), opts.instances() == 1 ? "" : "s",
-            opts.echoMode().name().toLowerCase()));
+          ListenerContext context = new ListenerContext(opts, listener, bindPort, listenerGroup,
+              echoMetrics.listener(nextMeterIndex.getAndIncrement(), mode, listener.scheme(), LimitReason.TAGS), ssl);
+          EchoListener verticle = create(context);
+          instances.add(verticle);
+          return verticle;
+        }, new DeploymentOptions().setInstances(listener.instances()))
+        .recover(err -> Future.failedFuture(ListenException.describe(err, listener.scheme(), listener.host(),
+            listener.port(), portSetting)))
+        .map(id -> {
+          running.add(new RunningListener(listener, id, instances, ssl));
+          return null;
+        });
+  }
+
+  private static EchoListener create(ListenerContext context) {
+    return switch (context.listener().protocol()) {
+      case TCP, TLS -> new TcpEchoListener(context);
+      case UDP -> new UdpEchoListener(context);
+      case HTTP -> new HttpEchoListener(context);
+    };
+  }
+
+  private void logListening(RunningListener r) {
+    ListenerOptions l = r.options();
+    BoundListener bound = new BoundListener(l, r.port());
+    String loops = l.instances() + " event loop" + (l.instances() == 1 ? "" : "s");
+    switch (l.protocol()) {
+      case TCP, TLS -> log.info("EchoKit listening on {} ({}, {} echo{})", bound.urls().get(0), loops,
+          options.echoMode().name().toLowerCase(), l.tls() != null && l.tls().clientAuth() != TlsOptions.ClientAuth.NONE
+              ? ", client certificates " + l.tls().clientAuth().name().toLowerCase() : "");
+      case UDP -> log.info("EchoKit listening on {} ({}, datagrams up to {} bytes, per source at most {} datagrams/s "
+              + "and {} bytes/s; 0 means no limit)", bound.urls().get(0), loops, l.udp().maxDatagramSize(),
+          l.udp().datagramsPerSecond(), l.udp().bytesPerSecond());
+      case HTTP -> {
+        log.info("EchoKit listening on {} (browser page at /, POST /echo; {})", bound.urls().get(0), loops);
+        log.info("EchoKit listening on {} (WebSocket echo, messages up to {} bytes)", bound.urls().get(1),
+            l.http().maxMessageSize());
+      }
+    }
   }
 
   /** The admin server starts after the listeners: a busy echo port is then reported before a busy admin port. */
@@ -198,17 +264,41 @@ public class EchoServerVerticle extends VerticleBase {
     return options;
   }
 
-  /** The port the listeners accept on (the chosen one when configured with port 0), or -1 before start. */
+  /** The port the first listener accepts on (the chosen one when configured with port 0), or -1 before start. */
   public int actualPort() {
-    return listeners.isEmpty() ? -1 : listeners.get(0).actualPort();
+    return running.isEmpty() ? -1 : running.get(0).port();
+  }
+
+  /** The port of the first listener of {@code protocol}, or -1 when there is none. */
+  public int actualPort(Protocol protocol) {
+    return running.stream().filter(r -> r.options().protocol() == protocol).mapToInt(RunningListener::port)
+        .findFirst().orElse(-1);
+  }
+
+  /** Every listener that is serving, in the order configured. */
+  public List<BoundListener> listeners() {
+    return running.stream().map(r -> new BoundListener(r.options(), r.port())).toList();
   }
 
   /** Connections accepted so far, by the event-loop thread that serves them. */
   public Map<String, Long> connectionsByEventLoop() {
     Map<String, Long> byThread = new TreeMap<>();
-    for (TcpEchoListener l : listeners) {
-      l.acceptedByThread().forEach((thread, n) -> byThread.merge(thread, n, Long::sum));
+    for (RunningListener r : running) {
+      for (EchoListener l : r.instances()) {
+        if (l instanceof TcpEchoListener tcp) {
+          tcp.acceptedByThread().forEach((thread, n) -> byThread.merge(thread, n, Long::sum));
+        }
+      }
     }
     return byThread;
+  }
+
+  /** One configured listener while it serves: its deployment, its verticles and its TLS settings. */
+  private record RunningListener(ListenerOptions options, String deploymentId, List<EchoListener> instances,
+                                 ServerSSLOptions ssl) {
+
+    int port() {
+      return instances.isEmpty() ? -1 : instances.get(0).actualPort();
+    }
   }
 }

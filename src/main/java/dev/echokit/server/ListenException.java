@@ -22,11 +22,13 @@ public final class ListenException extends RuntimeException {
         + ") — check metrics.host and metrics.port (ECHOKIT_METRICS_HOST, ECHOKIT_METRICS_PORT)", err);
   }
 
-  static Throwable describe(Throwable err, String host, int port) {
+  /** {@code portSetting} names where the port comes from, e.g. {@code ECHOKIT_PORT} or {@code listeners[1].port}. */
+  static Throwable describe(Throwable err, String scheme, String host, int port, String portSetting) {
     String text = String.valueOf(err.getMessage());
     if (err instanceof BindException || text.contains("Address already in use")) {
-      return new ListenException("port " + port + " is already in use on " + host
-          + " — stop the other server or choose another port (ECHOKIT_PORT, or 0 for any free port)", err);
+      return new ListenException(("tcp".equals(scheme) ? "" : scheme + " ") + "port " + port
+          + " is already in use on " + host + " — stop the other server or choose another port (" + portSetting
+          + ", or 0 for any free port)", err);
     }
     if (text.contains("Cannot assign requested address")) {
       return new ListenException("cannot listen on " + host + ": it is not an address of this machine — set host "

@@ -4,10 +4,10 @@ import dev.echokit.config.LimitOptions;
 import dev.echokit.config.ServerOptions;
 import dev.echokit.metrics.ListenerMeters;
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.ServerSSLOptions;
 import io.vertx.core.net.SocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,13 +20,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
-/** One TCP listener on one event loop: every accepted socket's bytes are echoed back to it. */
-final class TcpEchoListener extends VerticleBase {
+/** One TCP (or TLS) listener on one event loop: every accepted socket's bytes are echoed back to it. */
+final class TcpEchoListener extends EchoListener {
 
   private static final Logger log = LoggerFactory.getLogger(TcpEchoListener.class);
 
+  private final ListenerContext context;
   private final ServerOptions options;
-  private final int bindPort;
   private final ListenerGroup group;
   private final ListenerMeters meters;
   private final Map<String, LongAdder> acceptedByThread = new ConcurrentHashMap<>();
@@ -35,21 +35,23 @@ final class TcpEchoListener extends VerticleBase {
   private NetServer server;
   private long sweepTimer = -1;
 
-  TcpEchoListener(ServerOptions options, int bindPort, ListenerGroup group, ListenerMeters meters) {
-    this.options = options;
-    this.meters = meters;
-    this.bindPort = bindPort;
-    this.group = group;
+  TcpEchoListener(ListenerContext context) {
+    this.context = context;
+    this.options = context.server();
+    this.meters = context.meters();
+    this.group = context.group();
   }
 
   @Override
   public Future<?> start() {
-    server = vertx.createNetServer(new NetServerOptions()
-            // Echo replies are latency-bound: never hold a small reply back waiting for more data.
-            .setTcpNoDelay(true))
-        .connectHandler(this::echo);
+    // Echo replies are latency-bound: never hold a small reply back waiting for more data.
+    NetServerOptions serverOptions = new NetServerOptions().setTcpNoDelay(true);
+    if (context.ssl() != null) {
+      TlsCredentials.apply(serverOptions, context.ssl());
+    }
+    server = vertx.createNetServer(serverOptions).connectHandler(this::echo);
     scheduleSweep();
-    return server.listen(bindPort, options.host()).onSuccess(s -> group.bound());
+    return server.listen(context.bindPort(), context.listener().host()).onSuccess(s -> group.bound());
   }
 
   /** Checks the idle and duration limits, then schedules the next check for the limits in force then. */
@@ -96,6 +98,12 @@ final class TcpEchoListener extends VerticleBase {
         });
   }
 
+  /** Replaces the certificate (and trust) for connections accepted from now on; open ones keep theirs. */
+  Future<Boolean> updateSsl(ServerSSLOptions ssl) {
+    return server.updateSSLOptions(ssl);
+  }
+
+  @Override
   int actualPort() {
     return server == null ? -1 : server.actualPort();
   }
