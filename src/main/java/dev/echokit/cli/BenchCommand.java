@@ -10,6 +10,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -29,6 +30,9 @@ import java.util.concurrent.Callable;
         "Flags override the config file (bench.* keys), ECHOKIT_* variables and -Dechokit.* properties.",
         "Exit status: 0 without errors, 1 when any error occurred, 2 for bad flags or config."})
 public final class BenchCommand implements Callable<Integer> {
+
+  @Mixin
+  PeerFlags peer = new PeerFlags();
 
   @Spec
   CommandSpec spec;
@@ -164,7 +168,7 @@ public final class BenchCommand implements Callable<Integer> {
     putIfGiven(bench, "instances", instances);
     putIfGiven(bench, "timeout", timeoutMillis);
     putIfGiven(bench, "connectTimeout", connectTimeoutMillis);
-    JsonObject flags = new JsonObject().put("bench", bench);
+    JsonObject flags = new JsonObject().put("bench", peer.addTo(bench));
     putIfGiven(flags, ServerOptions.HOST, host);
     putIfGiven(flags, ServerOptions.PORT, port);
     return flags;

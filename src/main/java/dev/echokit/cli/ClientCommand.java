@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -20,6 +21,9 @@ import java.util.concurrent.Callable;
     description = {"Sends messages to an RFC 862 echo server and checks that every byte comes back in order.",
         "Flags override the config file, ECHOKIT_* variables and -Dechokit.* properties."})
 public final class ClientCommand implements Callable<Integer> {
+
+  @Mixin
+  PeerFlags peer = new PeerFlags();
 
   @Parameters(paramLabel = "MESSAGE", description = "Messages to send, one at a time (default: \"Hello, server!\").")
   List<String> messages;
@@ -81,7 +85,7 @@ public final class ClientCommand implements Callable<Integer> {
     if (connectTimeoutMillis != null) {
       client.put("connectTimeout", connectTimeoutMillis);
     }
-    JsonObject flags = new JsonObject().put("client", client);
+    JsonObject flags = new JsonObject().put("client", peer.addTo(client));
     if (host != null) {
       flags.put(ServerOptions.HOST, host);
     }

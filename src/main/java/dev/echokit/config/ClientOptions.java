@@ -20,17 +20,19 @@ import static dev.echokit.config.ServerOptions.checkText;
  * @param stdin            send each line read from standard input, like {@code nc}
  * @param timeoutMillis    longest wait for one complete echo
  * @param connectTimeoutMillis longest wait for the TCP connection
+ * @param peer             how to reach the server: TCP, TLS, UDP or WebSocket ({@code client.protocol} …)
  */
 public record ClientOptions(String host, int port, List<String> messages, long payloadBytes, boolean stdin,
-                            long timeoutMillis, int connectTimeoutMillis) {
+                            long timeoutMillis, int connectTimeoutMillis, PeerOptions peer) {
 
   public static final String MESSAGES = "client.messages";
   public static final String PAYLOAD_BYTES = "client.payloadBytes";
   public static final String STDIN = "client.stdin";
   public static final String TIMEOUT = "client.timeout";
   public static final String CONNECT_TIMEOUT = "client.connectTimeout";
-  public static final Set<String> KEYS = Set.of(ServerOptions.HOST, ServerOptions.PORT, MESSAGES, PAYLOAD_BYTES, STDIN,
-      TIMEOUT, CONNECT_TIMEOUT);
+  public static final Set<String> KEYS = Settings.union(Set.of(ServerOptions.HOST, ServerOptions.PORT, MESSAGES, PAYLOAD_BYTES, STDIN,
+      TIMEOUT, CONNECT_TIMEOUT),
+      PeerOptions.keys("client."));
 
   /** The tutorial client's one message. */
   public static final List<String> DEFAULT_MESSAGES = List.of("Hello, server!");
@@ -42,6 +44,9 @@ public record ClientOptions(String host, int port, List<String> messages, long p
   public static final int MAX_CONNECT_TIMEOUT_MILLIS = 600_000;
 
   public ClientOptions {
+    if (peer == null) {
+      throw new ConfigException("invalid peer: expected PeerOptions, e.g. PeerOptions.TCP");
+    }
     checkText(ServerOptions.HOST, host);
     checkRange(ServerOptions.PORT, port, 1, 65535);
     messages = List.copyOf(messages);
@@ -71,27 +76,32 @@ public record ClientOptions(String host, int port, List<String> messages, long p
         s.number(PAYLOAD_BYTES, 0, 0, MAX_PAYLOAD_BYTES),
         s.bool(STDIN, false),
         s.number(TIMEOUT, DEFAULT_TIMEOUT_MILLIS, 1, MAX_TIMEOUT_MILLIS),
-        s.integer(CONNECT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT_MILLIS, 1, MAX_CONNECT_TIMEOUT_MILLIS));
+        s.integer(CONNECT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT_MILLIS, 1, MAX_CONNECT_TIMEOUT_MILLIS),
+        PeerOptions.from(s, "client."));
   }
 
   public ClientOptions withHost(String newHost) {
-    return new ClientOptions(newHost, port, messages, payloadBytes, stdin, timeoutMillis, connectTimeoutMillis);
+    return new ClientOptions(newHost, port, messages, payloadBytes, stdin, timeoutMillis, connectTimeoutMillis, peer);
   }
 
   public ClientOptions withPort(int newPort) {
-    return new ClientOptions(host, newPort, messages, payloadBytes, stdin, timeoutMillis, connectTimeoutMillis);
+    return new ClientOptions(host, newPort, messages, payloadBytes, stdin, timeoutMillis, connectTimeoutMillis, peer);
   }
 
   public ClientOptions withMessages(List<String> newMessages) {
-    return new ClientOptions(host, port, newMessages, payloadBytes, stdin, timeoutMillis, connectTimeoutMillis);
+    return new ClientOptions(host, port, newMessages, payloadBytes, stdin, timeoutMillis, connectTimeoutMillis, peer);
   }
 
   public ClientOptions withPayloadBytes(long newPayloadBytes) {
-    return new ClientOptions(host, port, messages, newPayloadBytes, stdin, timeoutMillis, connectTimeoutMillis);
+    return new ClientOptions(host, port, messages, newPayloadBytes, stdin, timeoutMillis, connectTimeoutMillis, peer);
   }
 
   public ClientOptions withTimeoutMillis(long newTimeoutMillis) {
-    return new ClientOptions(host, port, messages, payloadBytes, stdin, newTimeoutMillis, connectTimeoutMillis);
+    return new ClientOptions(host, port, messages, payloadBytes, stdin, newTimeoutMillis, connectTimeoutMillis, peer);
+  }
+
+  public ClientOptions withPeer(PeerOptions newPeer) {
+    return new ClientOptions(host, port, messages, payloadBytes, stdin, timeoutMillis, connectTimeoutMillis, newPeer);
   }
 
   public JsonObject toJson() {
@@ -103,6 +113,7 @@ public record ClientOptions(String host, int port, List<String> messages, long p
             .put("payloadBytes", payloadBytes)
             .put("stdin", stdin)
             .put("timeout", timeoutMillis)
-            .put("connectTimeout", connectTimeoutMillis));
+            .put("connectTimeout", connectTimeoutMillis)
+            .mergeIn(peer.addTo(new JsonObject())));
   }
 }

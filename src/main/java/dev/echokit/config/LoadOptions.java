@@ -25,10 +25,11 @@ import static dev.echokit.config.ServerOptions.checkText;
  * @param instances            event loops the connections are spread over
  * @param timeoutMillis        a connection with messages in flight that receives nothing this long has failed
  * @param connectTimeoutMillis longest wait for one TCP connection
+ * @param peer                 how to reach the server: TCP, TLS, UDP or WebSocket ({@code bench.protocol} …)
  */
 public record LoadOptions(String host, int port, int connections, int sizeMin, int sizeMax, int depth,
                           long durationSeconds, long messages, long warmupSeconds, long rate, int instances,
-                          long timeoutMillis, int connectTimeoutMillis) {
+                          long timeoutMillis, int connectTimeoutMillis, PeerOptions peer) {
 
   public static final String CONNECTIONS = "bench.connections";
   public static final String SIZE_MIN = "bench.sizeMin";
@@ -41,8 +42,9 @@ public record LoadOptions(String host, int port, int connections, int sizeMin, i
   public static final String INSTANCES = "bench.instances";
   public static final String TIMEOUT = "bench.timeout";
   public static final String CONNECT_TIMEOUT = "bench.connectTimeout";
-  public static final Set<String> KEYS = Set.of(ServerOptions.HOST, ServerOptions.PORT, CONNECTIONS, SIZE_MIN,
-      SIZE_MAX, DEPTH, DURATION, MESSAGES, WARMUP, RATE, INSTANCES, TIMEOUT, CONNECT_TIMEOUT);
+  public static final Set<String> KEYS = Settings.union(Set.of(ServerOptions.HOST, ServerOptions.PORT, CONNECTIONS, SIZE_MIN,
+      SIZE_MAX, DEPTH, DURATION, MESSAGES, WARMUP, RATE, INSTANCES, TIMEOUT, CONNECT_TIMEOUT),
+      PeerOptions.keys("bench."));
 
   /** Enough concurrent connections to keep a multi-core server busy, as tcpkali and vmbench runs use. */
   public static final int DEFAULT_CONNECTIONS = 50;
@@ -80,6 +82,9 @@ public record LoadOptions(String host, int port, int connections, int sizeMin, i
   public static final int MAX_CONNECT_TIMEOUT_MILLIS = 600_000;
 
   public LoadOptions {
+    if (peer == null) {
+      throw new ConfigException("invalid peer: expected PeerOptions, e.g. PeerOptions.TCP");
+    }
     checkText(ServerOptions.HOST, host);
     checkRange(ServerOptions.PORT, port, 1, 65535);
     checkRange(CONNECTIONS, connections, 1, MAX_CONNECTIONS);
@@ -126,7 +131,8 @@ public record LoadOptions(String host, int port, int connections, int sizeMin, i
         s.number(RATE, 0, 0, MAX_RATE),
         s.integer(INSTANCES, DEFAULT_INSTANCES, 1, MAX_INSTANCES),
         s.number(TIMEOUT, DEFAULT_TIMEOUT_MILLIS, 1, MAX_TIMEOUT_MILLIS),
-        s.integer(CONNECT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT_MILLIS, 1, MAX_CONNECT_TIMEOUT_MILLIS));
+        s.integer(CONNECT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT_MILLIS, 1, MAX_CONNECT_TIMEOUT_MILLIS),
+        PeerOptions.from(s, "bench."));
   }
 
   /** True when messages are paced at {@link #rate()} rather than sent as soon as echoes return. */
@@ -136,59 +142,64 @@ public record LoadOptions(String host, int port, int connections, int sizeMin, i
 
   public LoadOptions withHost(String newHost) {
     return new LoadOptions(newHost, port, connections, sizeMin, sizeMax, depth, durationSeconds, messages,
-        warmupSeconds, rate, instances, timeoutMillis, connectTimeoutMillis);
+        warmupSeconds, rate, instances, timeoutMillis, connectTimeoutMillis, peer);
   }
 
   public LoadOptions withPort(int newPort) {
     return new LoadOptions(host, newPort, connections, sizeMin, sizeMax, depth, durationSeconds, messages,
-        warmupSeconds, rate, instances, timeoutMillis, connectTimeoutMillis);
+        warmupSeconds, rate, instances, timeoutMillis, connectTimeoutMillis, peer);
   }
 
   public LoadOptions withConnections(int newConnections) {
     return new LoadOptions(host, port, newConnections, sizeMin, sizeMax, depth, durationSeconds, messages,
-        warmupSeconds, rate, instances, timeoutMillis, connectTimeoutMillis);
+        warmupSeconds, rate, instances, timeoutMillis, connectTimeoutMillis, peer);
   }
 
   public LoadOptions withSize(int newSizeMin, int newSizeMax) {
     return new LoadOptions(host, port, connections, newSizeMin, newSizeMax, depth, durationSeconds, messages,
-        warmupSeconds, rate, instances, timeoutMillis, connectTimeoutMillis);
+        warmupSeconds, rate, instances, timeoutMillis, connectTimeoutMillis, peer);
   }
 
   public LoadOptions withDepth(int newDepth) {
     return new LoadOptions(host, port, connections, sizeMin, sizeMax, newDepth, durationSeconds, messages,
-        warmupSeconds, rate, instances, timeoutMillis, connectTimeoutMillis);
+        warmupSeconds, rate, instances, timeoutMillis, connectTimeoutMillis, peer);
   }
 
   /** Runs for this many measured seconds, with no message limit. */
   public LoadOptions withDurationSeconds(long newDurationSeconds) {
     return new LoadOptions(host, port, connections, sizeMin, sizeMax, depth, newDurationSeconds, 0,
-        warmupSeconds, rate, instances, timeoutMillis, connectTimeoutMillis);
+        warmupSeconds, rate, instances, timeoutMillis, connectTimeoutMillis, peer);
   }
 
   /** Stops after this many measured messages, with no time limit. */
   public LoadOptions withMessages(long newMessages) {
     return new LoadOptions(host, port, connections, sizeMin, sizeMax, depth, 0, newMessages,
-        warmupSeconds, rate, instances, timeoutMillis, connectTimeoutMillis);
+        warmupSeconds, rate, instances, timeoutMillis, connectTimeoutMillis, peer);
   }
 
   public LoadOptions withWarmupSeconds(long newWarmupSeconds) {
     return new LoadOptions(host, port, connections, sizeMin, sizeMax, depth, durationSeconds, messages,
-        newWarmupSeconds, rate, instances, timeoutMillis, connectTimeoutMillis);
+        newWarmupSeconds, rate, instances, timeoutMillis, connectTimeoutMillis, peer);
   }
 
   public LoadOptions withRate(long newRate) {
     return new LoadOptions(host, port, connections, sizeMin, sizeMax, depth, durationSeconds, messages,
-        warmupSeconds, newRate, instances, timeoutMillis, connectTimeoutMillis);
+        warmupSeconds, newRate, instances, timeoutMillis, connectTimeoutMillis, peer);
   }
 
   public LoadOptions withInstances(int newInstances) {
     return new LoadOptions(host, port, connections, sizeMin, sizeMax, depth, durationSeconds, messages,
-        warmupSeconds, rate, newInstances, timeoutMillis, connectTimeoutMillis);
+        warmupSeconds, rate, newInstances, timeoutMillis, connectTimeoutMillis, peer);
   }
 
   public LoadOptions withTimeoutMillis(long newTimeoutMillis) {
     return new LoadOptions(host, port, connections, sizeMin, sizeMax, depth, durationSeconds, messages,
-        warmupSeconds, rate, instances, newTimeoutMillis, connectTimeoutMillis);
+        warmupSeconds, rate, instances, newTimeoutMillis, connectTimeoutMillis, peer);
+  }
+
+  public LoadOptions withPeer(PeerOptions newPeer) {
+    return new LoadOptions(host, port, connections, sizeMin, sizeMax, depth, durationSeconds, messages,
+        warmupSeconds, rate, instances, timeoutMillis, connectTimeoutMillis, newPeer);
   }
 
   public JsonObject toJson() {
@@ -206,6 +217,7 @@ public record LoadOptions(String host, int port, int connections, int sizeMin, i
             .put("rate", rate)
             .put("instances", instances)
             .put("timeout", timeoutMillis)
-            .put("connectTimeout", connectTimeoutMillis));
+            .put("connectTimeout", connectTimeoutMillis)
+            .mergeIn(peer.addTo(new JsonObject())));
   }
 }
