@@ -98,7 +98,7 @@ final class TcpEchoListener extends EchoListener {
         });
   }
 
-  /** Replaces the certificate (and trust) for connections accepted from now on; open ones keep theirs. */
+  @Override
   Future<Boolean> updateSsl(ServerSSLOptions ssl) {
     return server.updateSSLOptions(ssl);
   }
