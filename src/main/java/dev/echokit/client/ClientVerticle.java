@@ -19,7 +19,8 @@ import java.util.function.Consumer;
 
 /**
  * Connects to an RFC 862 echo server (over TCP, TLS or a WebSocket), sends each message (or a random payload, or
- * standard input lines), checks that every byte comes back in order, and reports each verified echo.
+ * standard input lines), checks that every byte comes back in order, and reports each verified echo; over UDP a
+ * {@link DatagramClient} does the same with datagrams.
  */
 public class ClientVerticle extends VerticleBase {
 
@@ -50,7 +51,13 @@ public class ClientVerticle extends VerticleBase {
     Future<ClientOptions> resolved = given != null
         ? Future.succeededFuture(given)
         : ConfigLoader.load(vertx, config()).map(ClientOptions::from);
-    return resolved.compose(this::connect).onSuccess(v -> run());
+    return resolved.compose(opts -> {
+      if (opts.peer().transport() == PeerOptions.Transport.UDP) {
+        DatagramClient udp = new DatagramClient(vertx, opts, out);
+        return udp.open().onSuccess(v -> report(udp.run()));
+      }
+      return connect(opts).onSuccess(v -> run()).mapEmpty();
+    });
   }
 
   /** Completes when every echo was verified; fails with a one-line {@link EchoException} otherwise. */
@@ -78,10 +85,14 @@ public class ClientVerticle extends VerticleBase {
   }
 
   private void run() {
-    sendAll(options)
+    report(sendAll(options)
         .recover(err -> Future.failedFuture(TlsFailure.explain(err, options.peer(), options.host(), options.port())))
-        .eventually(exchange::close)
-        .onComplete(done);
+        .eventually(exchange::close));
+  }
+
+  /** Completes {@link #completion()} with {@code outcome}, and tells the launcher. */
+  private void report(Future<Void> outcome) {
+    outcome.onComplete(done);
     done.future().onComplete(ar -> vertx.eventBus().publish(DONE_ADDRESS, ar.succeeded()
         ? new JsonObject().put("ok", true)
         : new JsonObject().put("ok", false).put("error", ar.cause().getMessage())));
