@@ -145,20 +145,19 @@ public class EchoServerVerticle extends VerticleBase {
                               EchoMetrics echoMetrics) {
     int bindPort = listener.port() != 0 ? listener.port() : -1 - NEXT_RANDOM_PORT_GROUP.getAndIncrement() % 65535;
     String portSetting = opts.listeners().isEmpty() ? "ECHOKIT_PORT" : ListenerOptions.KEY + "[" + index + "].port";
-    ServerSSLOptions ssl;
-    try {
-      ssl = listener.tls() == null ? null : TlsCredentials.serverOptions(listener.tls(), listener.host());
-    } catch (RuntimeException e) {
-      return Future.failedFuture(new ConfigException("cannot set up TLS for " + ListenerOptions.KEY + "[" + index
-          + "]: " + e.getMessage()));
-    }
+    // Reading key files blocks, and generating a self-signed certificate takes seconds on a busy machine: not on an
+    // event loop, where Vert.x would warn of a blocked thread and stall the listeners already started.
+    Future<ServerSSLOptions> credentials = listener.tls() == null ? Future.succeededFuture()
+        : vertx.<ServerSSLOptions>executeBlocking(() -> TlsCredentials.serverOptions(listener.tls(), listener.host()))
+            .recover(e -> Future.failedFuture(new ConfigException("cannot set up TLS for " + ListenerOptions.KEY + "["
+                + index + "]: " + e.getMessage())));
     String mode = switch (listener.protocol()) {
       case TCP, TLS -> opts.echoMode().name().toLowerCase();
       case UDP -> "datagram";
       case HTTP -> "message";
     };
     List<EchoListener> instances = new CopyOnWriteArrayList<>();
-    return vertx.deployVerticle(() -> {
+    return credentials.compose(ssl -> vertx.deployVerticle(() -> {
           ListenerContext context = new ListenerContext(opts, listener, bindPort, listenerGroup,
               echoMetrics.listener(nextMeterIndex.getAndIncrement(), mode, listener.scheme(),
                   LimitReason.tags(listener.protocol())), ssl);
@@ -171,7 +170,7 @@ public class EchoServerVerticle extends VerticleBase {
         .map(id -> {
           running.add(new RunningListener(listener, id, instances, ssl));
           return null;
-        });
+        }));
   }
 
   private static EchoListener create(ListenerContext context) {

@@ -11,10 +11,15 @@ import dev.echokit.config.TlsOptions;
 import dev.echokit.config.TlsOptions.ClientAuth;
 import dev.echokit.testing.JdkTls;
 import dev.echokit.testing.TestCerts;
+import io.netty.handler.ssl.SslHandler;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.AfterEach;
@@ -59,7 +64,11 @@ class TlsListenerTest {
   }
 
   static Future<EchoServerVerticle> tlsServer(Vertx vertx, TlsOptions tls) {
-    EchoServerVerticle server = new EchoServerVerticle(TestOptions.anyPort().withListeners(List.of(
+    return tlsServer(vertx, tls, ServerOptions.DEFAULT_ECHO_MODE);
+  }
+
+  static Future<EchoServerVerticle> tlsServer(Vertx vertx, TlsOptions tls, ServerOptions.EchoMode mode) {
+    EchoServerVerticle server = new EchoServerVerticle(TestOptions.anyPort().withEchoMode(mode).withListeners(List.of(
         new ListenerOptions(Protocol.TLS, "localhost", 0, 1, tls, null, null))));
     return vertx.deployVerticle(server).map(id -> server);
   }
@@ -183,7 +192,7 @@ class TlsListenerTest {
   }
 
   @Test
-  @DisplayName("the client's close_notify ends its input: the server echoes what came before, then closes")
+  @DisplayName("a JDK client's shutdownOutput (close_notify): the server echoes what came before, then closes")
   void closeNotifyEndsInput(Vertx vertx, VertxTestContext ctx) throws Exception {
     SSLContext trustingCa = JdkTls.trusting(certs.ca());
     tlsServer(vertx, pem(certs))
@@ -202,6 +211,36 @@ class TlsListenerTest {
           assertThat(got.get(1)[0]).as("end of stream after the echo").isEqualTo((byte) -1);
           ctx.completeNow();
         })));
+  }
+
+  @Test
+  @DisplayName("a close_notify alone, with no TCP half-close (as socat and openssl send): echo, then the server closes")
+  void closeNotifyAlone(Vertx vertx, VertxTestContext ctx) {
+    closeNotifyEndsEcho(vertx, ctx, ServerOptions.EchoMode.DIRECT);
+  }
+
+  @Test
+  @DisplayName("the pipe echo mode over TLS: a close_notify alone also ends the input after the last echo")
+  void closeNotifyAlonePipeMode(Vertx vertx, VertxTestContext ctx) {
+    closeNotifyEndsEcho(vertx, ctx, ServerOptions.EchoMode.PIPE);
+  }
+
+  void closeNotifyEndsEcho(Vertx vertx, VertxTestContext ctx, ServerOptions.EchoMode mode) {
+    NetClient client = vertx.createNetClient(new NetClientOptions().setSsl(true).setTrustAll(true)
+        .setHostnameVerificationAlgorithm(""));
+    Buffer echoed = Buffer.buffer();
+    tlsServer(vertx, pem(certs), mode)
+        .compose(server -> client.connect(server.actualPort(), "localhost"))
+        .onComplete(ctx.succeeding(socket -> {
+          socket.handler(echoed::appendBuffer);
+          socket.closeHandler(v -> ctx.verify(() -> {
+            assertThat(echoed.getBytes()).isEqualTo(MESSAGE);
+            ctx.completeNow();
+          }));
+          socket.write(Buffer.buffer(MESSAGE)).onComplete(ctx.succeeding(written ->
+              // Netty sends close_notify and keeps the TCP connection open in both directions.
+              ((NetSocketInternal) socket).channelHandlerContext().pipeline().get(SslHandler.class).closeOutbound()));
+        }));
   }
 
   @Test

@@ -40,7 +40,7 @@ public final class TestCerts {
     if (instance == null) {
       try {
         Path dir = Files.createTempDirectory("echokit-certs");
-        dir.toFile().deleteOnExit();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteAll(dir), "echokit-certs-cleanup"));
         TestCerts certs = new TestCerts(dir);
         certs.generate();
         instance = certs;
@@ -118,6 +118,16 @@ public final class TestCerts {
     try (InputStream in = Files.newInputStream(pem)) {
       return ((X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in)).getEncoded();
     }
+  }
+
+  /** Keys and certificates are not left behind in the temporary directory. */
+  private static void deleteAll(Path dir) {
+    try (var files = Files.list(dir)) {
+      files.forEach(f -> f.toFile().delete());
+    } catch (IOException ignored) {
+      // best effort at JVM exit
+    }
+    dir.toFile().delete();
   }
 
   private void generate() throws IOException, InterruptedException {
