@@ -67,7 +67,7 @@ public class ClientVerticle extends VerticleBase {
 
   private Future<Exchange> connect(ClientOptions opts) {
     options = opts;
-    TlsClientSettings tls = new TlsClientSettings(opts.peer());
+    TlsClientSettings tls = new TlsClientSettings(opts.peer(), "client.");
     Future<Exchange> connected = opts.peer().transport() == PeerOptions.Transport.WS
         ? WebSocketExchange.connect(vertx, opts, tls)
         : connectTcp(opts, tls);

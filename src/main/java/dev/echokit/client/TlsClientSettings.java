@@ -33,26 +33,27 @@ public final class TlsClientSettings {
   private final PemKeyCertOptions keyCert;
 
   /**
-   * Reads and checks the PEM files now, so that a file that is not a certificate is one line naming the flag before
+   * Reads and checks the PEM files now, so that a file that is not a certificate is one line naming the setting before
    * anything connects.
    *
+   * @param prefix {@code client.} or {@code bench.}: where the settings live, for the error message
    * @throws ConfigException naming the setting whose file cannot be used
    */
-  public TlsClientSettings(PeerOptions peer) {
+  public TlsClientSettings(PeerOptions peer, String prefix) {
     this.peer = peer;
     this.trust = peer.trustPath() == null ? null
-        : new PemTrustOptions().addCertValue(certificates(PeerOptions.TRUST, peer.trustPath()));
+        : new PemTrustOptions().addCertValue(certificates(prefix + PeerOptions.TRUST, peer.trustPath()));
     if (peer.certPath() == null) {
       this.keyCert = null;
     } else {
       PemKeyCertOptions pem = new PemKeyCertOptions()
-          .setCertValue(certificates(PeerOptions.CERT, peer.certPath()))
-          .setKeyValue(read(PeerOptions.KEY, peer.keyPath()));
+          .setCertValue(certificates(prefix + PeerOptions.CERT, peer.certPath()))
+          .setKeyValue(read(prefix + PeerOptions.KEY, peer.keyPath()));
       try {
         pem.getKeyManagerFactory(null);
       } catch (Exception e) {
         // The certificate parsed above, so what failed is the key.
-        throw new ConfigException("invalid " + PeerOptions.KEY + " = \"" + peer.keyPath() + "\": not a PEM private key "
+        throw new ConfigException("invalid " + prefix + PeerOptions.KEY + " = \"" + peer.keyPath() + "\": not a PEM private key "
             + "(expected -----BEGIN PRIVATE KEY-----, or RSA or EC PRIVATE KEY)");
       }
       this.keyCert = pem;

@@ -3,7 +3,6 @@ package dev.echokit.client;
 import dev.echokit.config.PeerOptions;
 
 import java.util.Locale;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -13,9 +12,9 @@ import java.util.regex.Pattern;
  */
 public final class TlsFailure {
 
-  /** The JDK's host name check names the host it could not find: "No subject alternative DNS name matching x found". */
+  /** The JDK's host name check: "No subject alternative DNS name matching x found", "No name matching x found", … */
   private static final Pattern NAME_MISMATCH = Pattern.compile(
-      "No (?:subject alternative (?:DNS )?names? matching (?:IP address )?|name matching )(\\S+?) found"
+      "No (?:subject alternative (?:DNS )?names? matching (?:IP address )?|name matching )\\S+? found"
           + "|No subject alternative names present");
 
   /** Causes looked at: real chains are a handful deep; the bound only guards against a pathological one. */
@@ -25,19 +24,17 @@ public final class TlsFailure {
   }
 
   /**
-   * What went wrong, as the part of a line after "cannot connect to host:port: ", or null when {@code err} is no TLS
-   * failure this class knows.
+   * What went wrong connecting to {@code host}, as the part of a line after "cannot connect to host:port: ", or null
+   * when {@code err} is no TLS failure this class knows.
    */
-  public static String describe(Throwable err, PeerOptions peer) {
-    String text = messages(err);
-    String lower = text.toLowerCase(Locale.ROOT);
+  public static String describe(Throwable err, PeerOptions peer, String host) {
     if (!peer.tls()) {
       return null;
     }
-    Matcher mismatch = NAME_MISMATCH.matcher(text);
-    if (mismatch.find()) {
-      String name = mismatch.group(1);
-      return "the server's certificate is not for " + (name == null ? "this host" : "\"" + name + "\"")
+    String text = messages(err);
+    String lower = text.toLowerCase(Locale.ROOT);
+    if (NAME_MISMATCH.matcher(text).find()) {
+      return "the server's certificate is not for " + host
           + " (host name mismatch) — connect with a name the certificate lists, or pass --insecure to skip the check";
     }
     if (lower.contains("pkix path building failed") || lower.contains("unable to find valid certification path")) {
@@ -81,7 +78,7 @@ public final class TlsFailure {
 
   /** {@code err} as a one-line {@link EchoException} naming host and port when it is a TLS failure, else unchanged. */
   static Throwable explain(Throwable err, PeerOptions peer, String host, int port) {
-    String reason = describe(err, peer);
+    String reason = describe(err, peer, host);
     return reason == null ? err : EchoException.because("cannot connect to " + host + ":" + port + ": " + reason, err);
   }
 

@@ -239,7 +239,7 @@ final class EchoConnection implements LoadConnection {
 
   /** A TLS failure (say, a refused client certificate) in the client's words, anything else as Netty put it. */
   private String describe(Throwable err) {
-    String tls = TlsFailure.describe(err, options.peer());
+    String tls = TlsFailure.describe(err, options.peer(), options.host());
     return tls != null ? tls : err.getMessage() != null ? err.getMessage() : err.toString();
   }
 

@@ -38,7 +38,7 @@ final class PeerDialer {
   PeerDialer(Vertx vertx, LoadOptions options) {
     this.options = options;
     this.webSocket = options.peer().transport() == Transport.WS;
-    TlsClientSettings tls = new TlsClientSettings(options.peer());
+    TlsClientSettings tls = new TlsClientSettings(options.peer(), "bench.");
     if (webSocket) {
       netClient = null;
       webSocketClient = vertx.createWebSocketClient(tls.apply(new WebSocketClientOptions()
@@ -85,7 +85,7 @@ final class PeerDialer {
 
   /** Why a connection failed, in a few words: the usual network causes, TLS problems, a refused WebSocket upgrade. */
   String describe(Throwable err) {
-    String tls = TlsFailure.describe(err, options.peer());
+    String tls = TlsFailure.describe(err, options.peer(), options.host());
     if (tls != null) {
       return tls;
     }

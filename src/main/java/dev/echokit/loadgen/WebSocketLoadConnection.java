@@ -85,7 +85,7 @@ final class WebSocketLoadConnection implements LoadConnection {
     ws.exceptionHandler(err -> {
       // A connection that drops without a close frame is reported by the close handler.
       if (!(err instanceof HttpClosedException)) {
-        String tls = TlsFailure.describe(err, options.peer());
+        String tls = TlsFailure.describe(err, options.peer(), options.host());
         fail(ErrorKind.IO, tls != null ? tls : String.valueOf(err.getMessage()));
       }
     });

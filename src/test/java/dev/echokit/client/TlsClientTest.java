@@ -116,7 +116,7 @@ class TlsClientTest {
   void hostnameMismatch(Vertx vertx, VertxTestContext ctx) {
     expectFailure(server(vertx, pem(certs.otherHostCert().toString(), certs.otherHostKey().toString(), ClientAuth.NONE)),
         vertx, trustingCa(), ctx,
-        "cannot connect to localhost:PORT: the server's certificate is not for \"localhost\" (host name mismatch) — "
+        "cannot connect to localhost:PORT: the server's certificate is not for localhost (host name mismatch) — "
             + "connect with a name the certificate lists, or pass --insecure to skip the check");
   }
 
@@ -193,7 +193,7 @@ class TlsClientTest {
         .compose(port -> client(vertx, port, PeerOptions.TCP.withTls(true, bogus, false), List.of("x")))
         .onComplete(ctx.failing(err -> ctx.verify(() -> {
           assertThat(err).isInstanceOf(ConfigException.class)
-              .hasMessage("invalid trust = \"" + bogus + "\": not a PEM certificate (expected -----BEGIN CERTIFICATE-----)");
+              .hasMessage("invalid client.trust = \"" + bogus + "\": not a PEM certificate (expected -----BEGIN CERTIFICATE-----)");
           ctx.completeNow();
         })));
   }
