@@ -1,0 +1,160 @@
+package dev.echokit.server;
+
+import dev.echokit.metrics.ListenerMeters;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrame;
+import io.vertx.core.http.WebSocketFrameType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Echoes each WebSocket message back whole and with its frame type: fragments are joined, a text message
+ * goes back as text and a binary one as binary.
+ *
+ * <p>Messages are assembled here rather than by Vert.x's {@code textMessageHandler}/{@code binaryMessageHandler}:
+ * when a message outgrows the limit those only report an exception and leave the WebSocket open, where
+ * RFC 6455 asks for close code 1009.
+ */
+final class WebSocketEcho {
+
+  private static final Logger log = LoggerFactory.getLogger(WebSocketEcho.class);
+
+  /** RFC 6455 §7.4.1: the endpoint is going away — here, the server is shutting down. */
+  static final short GOING_AWAY = 1001;
+  /** RFC 6455 §7.4.1: a message too big to process. */
+  static final short MESSAGE_TOO_BIG = 1009;
+  /** A close frame's payload is at most 125 bytes, two of them the code: longer reasons are cut. */
+  static final int MAX_REASON_BYTES = 123;
+
+  private final ServerWebSocket ws;
+  private final int maxMessageSize;
+  private final ListenerMeters meters;
+  /** The message being assembled and its type; null between messages. Touched on the event loop only. */
+  private Buffer message;
+  private WebSocketFrameType type;
+  /** Whether {@link #message} is a buffer of our own that fragments are appended to. */
+  private boolean joined;
+  /** Set once this side has sent its close frame: frames still in flight from the client are dropped. */
+  private boolean closing;
+
+  private WebSocketEcho(ServerWebSocket ws, int maxMessageSize, ListenerMeters meters) {
+    this.ws = ws;
+    this.maxMessageSize = maxMessageSize;
+    this.meters = meters;
+  }
+
+  /** Starts echoing on {@code ws}; {@code writeQueueMaxSize} bytes may wait to be written before reads pause. */
+  static void start(ServerWebSocket ws, int maxMessageSize, int writeQueueMaxSize, ListenerMeters meters) {
+    WebSocketEcho echo = new WebSocketEcho(ws, maxMessageSize, meters);
+    ws.setWriteQueueMaxSize(writeQueueMaxSize);
+    // Pings are answered by Vert.x, and a client's close frame is answered with the same code and reason.
+    ws.frameHandler(echo::onFrame);
+    ws.exceptionHandler(echo::onError);
+    // Reads pause while the client is not taking its echoes; they resume once the queue has drained.
+    ws.drainHandler(v -> ws.resume());
+    // Without a shutdown handler Vert.x would hold the WebSocket until the shutdown timeout and then drop it.
+    ws.shutdownHandler(v -> echo.close(GOING_AWAY, "server shutting down"));
+  }
+
+  private void onFrame(WebSocketFrame frame) {
+    if (closing) {
+      return;
+    }
+    Buffer part = frame.binaryData();
+    switch (frame.type()) {
+      case TEXT, BINARY -> {
+        type = frame.type();
+        message = part;
+        joined = false;
+      }
+      case CONTINUATION -> {
+        if (message == null) {
+          // Netty's decoder refuses a continuation outside a message before it gets here.
+          return;
+        }
+        if ((long) message.length() + part.length() > maxMessageSize) {
+          close(MESSAGE_TOO_BIG, "message larger than " + maxMessageSize + " bytes");
+          return;
+        }
+        if (!joined) {
+          // The first fragment's buffer is the frame's own: copy it once into one that can grow.
+          message = Buffer.buffer(message.length() + part.length()).appendBuffer(message);
+          joined = true;
+        }
+        message.appendBuffer(part);
+      }
+      default -> {
+        // Ping, pong and close are handled by Vert.x.
+        return;
+      }
+    }
+    if (message.length() > maxMessageSize) {
+      close(MESSAGE_TOO_BIG, "message larger than " + maxMessageSize + " bytes");
+    } else if (frame.isFinal()) {
+      echo();
+    }
+  }
+
+  private void echo() {
+    Buffer whole = message;
+    WebSocketFrameType wholeType = type;
+    message = null;
+    type = null;
+    meters.echoed(whole.length());
+    // Netty has checked that a text message is valid UTF-8, so decoding and encoding again gives the same bytes.
+    if (wholeType == WebSocketFrameType.TEXT) {
+      ws.writeTextMessage(whole.toString(StandardCharsets.UTF_8));
+    } else {
+      ws.writeBinaryMessage(whole);
+    }
+    if (ws.writeQueueFull()) {
+      ws.pause();
+    }
+  }
+
+  private void onError(Throwable err) {
+    if (err instanceof CorruptedWebSocketFrameException bad) {
+      // Netty refused a frame (too large, invalid UTF-8, bad framing) and now discards what follows: close
+      // with the code it chose, as RFC 6455 asks; Vert.x only reports it.
+      close((short) bad.closeStatus().code(), bad.getMessage());
+    } else if (String.valueOf(err.getMessage()).contains("Connection reset")) {
+      log.debug("{} reset the WebSocket", ws.remoteAddress());
+    } else {
+      log.debug("{} WebSocket error: {}", ws.remoteAddress(), err.toString());
+    }
+  }
+
+  private void close(short code, String reason) {
+    if (closing || ws.isClosed()) {
+      return;
+    }
+    closing = true;
+    message = null;
+    log.debug("{} WebSocket closed with {}: {}", ws.remoteAddress(), code, reason);
+    ws.close(code, truncate(reason));
+  }
+
+  /** Cuts {@code reason} to what fits in a close frame, on a character boundary. */
+  static String truncate(String reason) {
+    if (reason == null || reason.getBytes(StandardCharsets.UTF_8).length <= MAX_REASON_BYTES) {
+      return reason;
+    }
+    StringBuilder cut = new StringBuilder();
+    int bytes = 0;
+    for (int i = 0; i < reason.length(); ) {
+      int cp = reason.codePointAt(i);
+      int n = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8).length;
+      if (bytes + n > MAX_REASON_BYTES) {
+        break;
+      }
+      cut.appendCodePoint(cp);
+      bytes += n;
+      i += Character.charCount(cp);
+    }
+    return cut.toString();
+  }
+}
