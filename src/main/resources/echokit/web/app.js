@@ -164,9 +164,10 @@ function drawChart() {
     g.stroke();
     g.fillText(formatMs(value), left - 6, y(value));
   }
-  g.textAlign = 'center';
   g.textBaseline = 'top';
   for (const secondsAgo of [60, 45, 30, 15, 0]) {
+    // The end labels are aligned inwards so that they stay inside the canvas.
+    g.textAlign = secondsAgo === 60 ? 'left' : secondsAgo === 0 ? 'right' : 'center';
     g.fillText(secondsAgo === 0 ? 'now' : `−${secondsAgo} s`, x(now - secondsAgo * 1000), bottom + 6);
   }
 

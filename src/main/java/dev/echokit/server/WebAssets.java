@@ -25,13 +25,15 @@ final class WebAssets {
     this.byPath = byPath;
   }
 
-  /** Reads the page and its script and style; {@code webSocketPath} goes into the page, HTML-escaped. */
+  /** Reads the page and its script, style and icon; {@code webSocketPath} goes into the page, HTML-escaped. */
   static WebAssets load(String webSocketPath) {
     String page = read("index.html").replace(WS_PATH_MARKER, escapeHtml(webSocketPath));
     return new WebAssets(Map.of(
         "/", new Asset("text/html; charset=utf-8", Buffer.buffer(page)),
         "/app.js", new Asset("text/javascript; charset=utf-8", Buffer.buffer(read("app.js"))),
-        "/style.css", new Asset("text/css; charset=utf-8", Buffer.buffer(read("style.css")))));
+        "/style.css", new Asset("text/css; charset=utf-8", Buffer.buffer(read("style.css"))),
+        // Linked from the page, so that browsers do not ask for /favicon.ico and log its 404.
+        "/favicon.svg", new Asset("image/svg+xml", Buffer.buffer(read("favicon.svg")))));
   }
 
   /** The file served at {@code path}, or null. */
