@@ -7,10 +7,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 
-/**
- * Answers {@code POST /echo} with the request's body and Content-Type; a body over the limit gets 413 and
- * is never held in memory.
- */
+/** Answers {@code POST /echo} with the request's body and Content-Type, or 413 for a body over the limit. */
 final class BodyEcho {
 
   /** What a body without a Content-Type is: bytes, echoed as bytes. */
@@ -28,20 +25,24 @@ final class BodyEcho {
   private final HttpServerRequest request;
   private final int maxBodySize;
   private final ListenerMeters meters;
+  private final HttpConnectionSlot slot;
   /** Touched on the connection's event loop only. */
   private Buffer body = Buffer.buffer();
   private long discarded = -1;
 
-  private BodyEcho(Vertx vertx, HttpServerRequest request, int maxBodySize, ListenerMeters meters) {
+  private BodyEcho(Vertx vertx, HttpServerRequest request, int maxBodySize, ListenerMeters meters,
+                   HttpConnectionSlot slot) {
     this.vertx = vertx;
     this.request = request;
     this.maxBodySize = maxBodySize;
     this.meters = meters;
+    this.slot = slot;
   }
 
   /** Reads the body of {@code request} and answers with it, or with 413 once it outgrows {@code maxBodySize}. */
-  static void handle(Vertx vertx, HttpServerRequest request, int maxBodySize, ListenerMeters meters) {
-    BodyEcho echo = new BodyEcho(vertx, request, maxBodySize, meters);
+  static void handle(Vertx vertx, HttpServerRequest request, int maxBodySize, ListenerMeters meters,
+                     HttpConnectionSlot slot) {
+    BodyEcho echo = new BodyEcho(vertx, request, maxBodySize, meters, slot);
     request.handler(echo::onChunk);
     request.endHandler(v -> echo.onEnd());
     String declared = request.getHeader(HttpHeaders.CONTENT_LENGTH);
@@ -63,6 +64,8 @@ final class BodyEcho {
   }
 
   private void onChunk(Buffer chunk) {
+    // A slow upload is a client that is there: it must not be closed as idle.
+    slot.heard();
     if (discarded >= 0) {
       discarded += chunk.length();
       if (discarded > DISCARD_LIMIT_BYTES) {

@@ -18,13 +18,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-/**
- * One HTTP/1.1 listener on one event loop: the WebSocket echo, {@code POST /echo} and the browser page,
- * under the server's connection limits.
- */
+/** One HTTP/1.1 listener on one event loop: the WebSocket echo, {@code POST /echo} and the browser page. */
 final class HttpEchoListener extends EchoListener {
 
   private static final Logger log = LoggerFactory.getLogger(HttpEchoListener.class);
@@ -46,7 +46,10 @@ final class HttpEchoListener extends EchoListener {
   private final WebAssets assets;
   /** Admitted HTTP connections not (yet) upgraded to a WebSocket; touched on this listener's event loop only. */
   private final Map<HttpConnection, HttpConnectionSlot> slots = new HashMap<>();
+  /** Every admitted connection still open, upgraded or not, for the idle and duration checks. */
+  private final Set<HttpConnectionSlot> open = new HashSet<>();
   private HttpServer server;
+  private long sweepTimer = -1;
 
   HttpEchoListener(ListenerContext context) {
     this.context = context;
@@ -59,7 +62,6 @@ final class HttpEchoListener extends EchoListener {
 
   @Override
   public Future<?> start() {
-    LimitOptions limits = group.limits.current();
     HttpServerOptions serverOptions = new HttpServerOptions()
         // Echo replies are latency-bound: never hold a small reply back waiting for more data.
         .setTcpNoDelay(true)
@@ -72,16 +74,15 @@ final class HttpEchoListener extends EchoListener {
         .setPerFrameWebSocketCompressionSupported(false)
         .setPerMessageWebSocketCompressionSupported(false)
         .setWebSocketClosingTimeout(WEB_SOCKET_CLOSING_TIMEOUT_SECONDS);
-    if (limits.idleTimeoutMillis() > 0) {
-      // Taken at start: unlike the TCP listener's, this idle timeout does not follow a config reload.
-      serverOptions.setIdleTimeout((int) limits.idleTimeoutMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
-    }
+    // No Vert.x idle timeout: it drops a WebSocket without a close frame (the client sees 1006) and uncounted.
+    // The sweep closes idle connections itself, with 1001 for a WebSocket, and follows config reloads.
     if (context.ssl() != null) {
       TlsCredentials.apply(serverOptions, context.ssl());
     }
     server = vertx.createHttpServer(serverOptions)
         .connectionHandler(this::admit)
         .requestHandler(this::route);
+    scheduleSweep();
     return server.listen(context.bindPort(), context.listener().host()).onSuccess(s -> group.bound());
   }
 
@@ -92,7 +93,27 @@ final class HttpEchoListener extends EchoListener {
       log.info("EchoKit draining: no new connections; open ones get up to {} ms to finish their echoes",
           options.shutdownTimeoutMillis());
     }
-    return server.shutdown(options.shutdownTimeoutMillis(), TimeUnit.MILLISECONDS).andThen(done -> meters.close());
+    return server.shutdown(options.shutdownTimeoutMillis(), TimeUnit.MILLISECONDS).andThen(done -> {
+      vertx.cancelTimer(sweepTimer);
+      meters.close();
+    });
+  }
+
+  /** Checks the idle and duration limits as often as the TCP listener does, then schedules the next check. */
+  private void scheduleSweep() {
+    LimitOptions limits = group.limits.current();
+    long period = TcpEchoListener.sweepPeriodMillis(limits);
+    // With both limits off there is nothing to check, but a config reload may turn one on: look again in a second.
+    sweepTimer = vertx.setTimer(period > 0 ? period : 1000, t -> {
+      if (period > 0) {
+        long now = System.nanoTime();
+        // A copy: a check may close a connection, whose close handler leaves the set.
+        for (HttpConnectionSlot slot : List.copyOf(open)) {
+          slot.checkTimeLimits(now, limits);
+        }
+      }
+      scheduleSweep();
+    });
   }
 
   @Override
@@ -119,12 +140,15 @@ final class HttpEchoListener extends EchoListener {
       connection.close();
       return;
     }
-    HttpConnectionSlot slot = new HttpConnectionSlot(group.limits, meters, address);
+    HttpConnectionSlot slot = new HttpConnectionSlot(group.limits, group.rejections, meters, address, peer,
+        (limit, reason) -> connection.close(), System.nanoTime());
     slots.put(connection, slot);
+    open.add(slot);
     // Never runs once the connection is upgraded (Vert.x moves it to a WebSocket connection): the upgrade
     // hands the slot to the WebSocket's close handler. Releasing twice would be harmless.
     connection.closeHandler(v -> {
       slots.remove(connection);
+      open.remove(slot);
       slot.release();
     });
     connection.exceptionHandler(err -> log.debug("{} HTTP connection error: {}", peer, err.toString()));
@@ -137,6 +161,7 @@ final class HttpEchoListener extends EchoListener {
       request.connection().close();
       return;
     }
+    slot.heard();
     String path = request.path();
     if (path.equals(http.webSocketPath())) {
       upgrade(request, slot);
@@ -144,7 +169,7 @@ final class HttpEchoListener extends EchoListener {
       answer(request, 404, "no WebSocket here: the echo is at " + http.webSocketPath());
     } else if (path.equals(ECHO_PATH)) {
       if (request.method() == HttpMethod.POST) {
-        BodyEcho.handle(vertx, request, http.maxBodySize(), meters);
+        BodyEcho.handle(vertx, request, http.maxBodySize(), meters, slot);
       } else {
         request.response().putHeader(HttpHeaders.ALLOW, "POST");
         answer(request, 405, request.method() + " not allowed on " + ECHO_PATH + ": POST the body to echo");
@@ -180,8 +205,11 @@ final class HttpEchoListener extends EchoListener {
     request.toWebSocket()
         .onSuccess(ws -> {
           slots.remove(connection);
-          ws.closeHandler(v -> slot.release());
-          WebSocketEcho.start(ws, http.maxMessageSize(), options.writeQueueMaxSize(), meters);
+          ws.closeHandler(v -> {
+            open.remove(slot);
+            slot.release();
+          });
+          WebSocketEcho.start(ws, http.maxMessageSize(), options.writeQueueMaxSize(), meters, slot);
           log.debug("{} WebSocket opened", ws.remoteAddress());
         })
         // Vert.x has already answered a broken handshake with an error status.

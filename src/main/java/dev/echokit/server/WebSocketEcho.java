@@ -11,19 +11,12 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 
-/**
- * Echoes each WebSocket message back whole and with its frame type: fragments are joined, a text message
- * goes back as text and a binary one as binary.
- *
- * <p>Messages are assembled here rather than by Vert.x's {@code textMessageHandler}/{@code binaryMessageHandler}:
- * when a message outgrows the limit those only report an exception and leave the WebSocket open, where
- * RFC 6455 asks for close code 1009.
- */
+/** Echoes each WebSocket message back whole and with its frame type (text as text, binary as binary). */
 final class WebSocketEcho {
 
   private static final Logger log = LoggerFactory.getLogger(WebSocketEcho.class);
 
-  /** RFC 6455 §7.4.1: the endpoint is going away — here, the server is shutting down. */
+  /** RFC 6455 §7.4.1: the endpoint is going away — here, the server is shutting down or a time limit ran out. */
   static final short GOING_AWAY = 1001;
   /** RFC 6455 §7.4.1: a message too big to process. */
   static final short MESSAGE_TOO_BIG = 1009;
@@ -33,6 +26,7 @@ final class WebSocketEcho {
   private final ServerWebSocket ws;
   private final int maxMessageSize;
   private final ListenerMeters meters;
+  private final HttpConnectionSlot slot;
   /** The message being assembled and its type; null between messages. Touched on the event loop only. */
   private Buffer message;
   private WebSocketFrameType type;
@@ -41,16 +35,24 @@ final class WebSocketEcho {
   /** Set once this side has sent its close frame: frames still in flight from the client are dropped. */
   private boolean closing;
 
-  private WebSocketEcho(ServerWebSocket ws, int maxMessageSize, ListenerMeters meters) {
+  private WebSocketEcho(ServerWebSocket ws, int maxMessageSize, ListenerMeters meters, HttpConnectionSlot slot) {
     this.ws = ws;
     this.maxMessageSize = maxMessageSize;
     this.meters = meters;
+    this.slot = slot;
   }
 
-  /** Starts echoing on {@code ws}; {@code writeQueueMaxSize} bytes may wait to be written before reads pause. */
-  static void start(ServerWebSocket ws, int maxMessageSize, int writeQueueMaxSize, ListenerMeters meters) {
-    WebSocketEcho echo = new WebSocketEcho(ws, maxMessageSize, meters);
+  /**
+   * Starts echoing on {@code ws}, the upgraded connection of {@code slot}; {@code writeQueueMaxSize} bytes may
+   * wait to be written before reads pause. From now on a broken connection limit closes it with 1001.
+   */
+  static void start(ServerWebSocket ws, int maxMessageSize, int writeQueueMaxSize, ListenerMeters meters,
+                    HttpConnectionSlot slot) {
+    WebSocketEcho echo = new WebSocketEcho(ws, maxMessageSize, meters, slot);
+    slot.closeWith((limit, reason) -> echo.close(GOING_AWAY, reason + " (" + limit.key + ")"));
     ws.setWriteQueueMaxSize(writeQueueMaxSize);
+    // Messages are joined here, not by Vert.x's textMessageHandler/binaryMessageHandler: when a message outgrows
+    // the limit those only report an exception and leave the WebSocket open, where RFC 6455 asks for 1009.
     // Pings are answered by Vert.x, and a client's close frame is answered with the same code and reason.
     ws.frameHandler(echo::onFrame);
     ws.exceptionHandler(echo::onError);
@@ -61,6 +63,8 @@ final class WebSocketEcho {
   }
 
   private void onFrame(WebSocketFrame frame) {
+    // Every frame counts as the client being there, pings included.
+    slot.heard();
     if (closing) {
       return;
     }
