@@ -9,6 +9,10 @@ import io.vertx.core.http.WebSocketFrameType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /** Echoes each WebSocket message back whole and with its frame type (text as text, binary as binary). */
@@ -18,6 +22,8 @@ final class WebSocketEcho {
 
   /** RFC 6455 §7.4.1: the endpoint is going away — here, the server is shutting down or a time limit ran out. */
   static final short GOING_AWAY = 1001;
+  /** RFC 6455 §7.4.1: a text message that is not UTF-8. */
+  static final short INVALID_PAYLOAD = 1007;
   /** RFC 6455 §7.4.1: a message too big to process. */
   static final short MESSAGE_TOO_BIG = 1009;
   /** A close frame's payload is at most 125 bytes, two of them the code: longer reasons are cut. */
@@ -32,6 +38,9 @@ final class WebSocketEcho {
   private WebSocketFrameType type;
   /** Whether {@link #message} is a buffer of our own that fragments are appended to. */
   private boolean joined;
+  /** Reports bad input instead of replacing it; reused, since one WebSocket's frames come on one event loop. */
+  private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+      .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
   /** Set once this side has sent its close frame: frames still in flight from the client are dropped. */
   private boolean closing;
 
@@ -108,11 +117,21 @@ final class WebSocketEcho {
     WebSocketFrameType wholeType = type;
     message = null;
     type = null;
-    meters.echoed(whole.length());
-    // Netty has checked that a text message is valid UTF-8, so decoding and encoding again gives the same bytes.
     if (wholeType == WebSocketFrameType.TEXT) {
-      ws.writeTextMessage(whole.toString(StandardCharsets.UTF_8));
+      String text;
+      try {
+        // Vert.x's handshake leaves Netty's UTF-8 check out of the pipeline: check here, strictly, because a
+        // lenient decode would echo replacement characters instead of the bytes sent. Valid UTF-8 decodes and
+        // encodes back to the very same bytes.
+        text = utf8.decode(ByteBuffer.wrap(whole.getBytes())).toString();
+      } catch (CharacterCodingException e) {
+        close(INVALID_PAYLOAD, "text message is not valid UTF-8");
+        return;
+      }
+      meters.echoed(whole.length());
+      ws.writeTextMessage(text);
     } else {
+      meters.echoed(whole.length());
       ws.writeBinaryMessage(whole);
     }
     if (ws.writeQueueFull()) {
@@ -122,7 +141,7 @@ final class WebSocketEcho {
 
   private void onError(Throwable err) {
     if (err instanceof CorruptedWebSocketFrameException bad) {
-      // Netty refused a frame (too large, invalid UTF-8, bad framing) and now discards what follows: close
+      // Netty refused a frame (too large, bad framing) and now discards what follows: close
       // with the code it chose, as RFC 6455 asks; Vert.x only reports it.
       close((short) bad.closeStatus().code(), bad.getMessage());
     } else if (String.valueOf(err.getMessage()).contains("Connection reset")) {

@@ -41,11 +41,28 @@ final class RawWebSocket implements AutoCloseable {
     }
   }
 
+  /** RFC 6455 opcodes used by the tests. */
+  static final int TEXT = 0x1;
+  static final int BINARY = 0x2;
+  static final int CLOSE = 0x8;
+
   /** One final, masked binary frame carrying {@code payload} (at most 65,535 bytes). */
   static byte[] binaryFrame(byte[] payload) {
-    ByteBuffer frame = ByteBuffer.allocate(8 + payload.length);
-    frame.put((byte) 0x82).put((byte) (0x80 | 126)).putShort((short) payload.length).putInt(0).put(payload);
-    return frame.array();
+    return frame(BINARY, payload);
+  }
+
+  /** One final, masked frame of {@code opcode} carrying {@code payload} (at most 65,535 bytes). */
+  static byte[] frame(int opcode, byte[] payload) {
+    // RFC 6455 §5.2: the shortest length encoding is required (Netty closes with 1002 otherwise).
+    boolean shortLength = payload.length < 126;
+    ByteBuffer frame = ByteBuffer.allocate((shortLength ? 6 : 8) + payload.length);
+    frame.put((byte) (0x80 | opcode));
+    if (shortLength) {
+      frame.put((byte) (0x80 | payload.length));
+    } else {
+      frame.put((byte) (0x80 | 126)).putShort((short) payload.length);
+    }
+    return frame.putInt(0).put(payload).array();
   }
 
   /**
@@ -86,7 +103,16 @@ final class RawWebSocket implements AutoCloseable {
   /** A frame as received: FIN and opcode in {@code first}, then the payload. */
   record Frame(int first, byte[] payload) {
     boolean finalBinary() {
-      return first == 0x82;
+      return first == (0x80 | BINARY);
+    }
+
+    int opcode() {
+      return first & 0x0f;
+    }
+
+    /** The status code of a close frame. */
+    int closeCode() {
+      return ((payload[0] & 0xff) << 8) | (payload[1] & 0xff);
     }
   }
 

@@ -170,6 +170,25 @@ class WebSocketEchoTest {
   }
 
   @Test
+  @DisplayName("a text frame that is not valid UTF-8 is closed with 1007")
+  void invalidUtf8Closes1007(Vertx vertx, VertxTestContext ctx) {
+    // A library client cannot send invalid UTF-8 as text: a bare socket can. 0xC3 0x28 is a cut two-byte sequence.
+    byte[] invalid = {(byte) 0xC3, (byte) 0x28};
+    HttpTestServer.start(vertx, HttpOptions.DEFAULTS)
+        .compose(server -> vertx.executeBlocking(() -> {
+          try (RawWebSocket ws = new RawWebSocket(server.actualPort(), "/ws")) {
+            ws.writeFully(java.nio.ByteBuffer.wrap(RawWebSocket.frame(RawWebSocket.TEXT, invalid)));
+            return ws.readFrame();
+          }
+        }))
+        .onComplete(ctx.succeeding(frame -> ctx.verify(() -> {
+          assertThat(frame.opcode()).isEqualTo(RawWebSocket.CLOSE);
+          assertThat(frame.closeCode()).isEqualTo(1007);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
   @DisplayName("a ping is answered with a pong carrying the same bytes")
   void pingGetsPong(Vertx vertx, VertxTestContext ctx) {
     Buffer payload = Buffer.buffer("are you there?");
