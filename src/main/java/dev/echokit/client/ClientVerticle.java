@@ -2,6 +2,7 @@ package dev.echokit.client;
 
 import dev.echokit.config.ClientOptions;
 import dev.echokit.config.ConfigLoader;
+import dev.echokit.config.PeerOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -19,7 +20,8 @@ import java.util.function.Consumer;
 
 /**
  * Connects to an RFC 862 echo server, sends each message (or a random payload, or standard input lines),
- * checks that every byte comes back in order, and reports each verified echo.
+ * checks that every byte comes back in order, and reports each verified echo; over UDP a {@link DatagramClient}
+ * does the same with datagrams.
  */
 public class ClientVerticle extends VerticleBase {
 
@@ -50,7 +52,13 @@ public class ClientVerticle extends VerticleBase {
     Future<ClientOptions> resolved = given != null
         ? Future.succeededFuture(given)
         : ConfigLoader.load(vertx, config()).map(ClientOptions::from);
-    return resolved.compose(this::connect).onSuccess(this::run);
+    return resolved.compose(opts -> {
+      if (opts.peer().transport() == PeerOptions.Transport.UDP) {
+        DatagramClient udp = new DatagramClient(vertx, opts, out);
+        return udp.open().onSuccess(v -> report(udp.run()));
+      }
+      return connect(opts).onSuccess(this::run).mapEmpty();
+    });
   }
 
   /** Completes when every echo was verified; fails with a one-line {@link EchoException} otherwise. */
@@ -72,7 +80,12 @@ public class ClientVerticle extends VerticleBase {
   }
 
   private void run(NetSocket socket) {
-    sendAll(options).eventually(socket::close).onComplete(done);
+    report(sendAll(options).eventually(socket::close));
+  }
+
+  /** Completes {@link #completion()} with {@code outcome}, and tells the launcher. */
+  private void report(Future<Void> outcome) {
+    outcome.onComplete(done);
     done.future().onComplete(ar -> vertx.eventBus().publish(DONE_ADDRESS, ar.succeeded()
         ? new JsonObject().put("ok", true)
         : new JsonObject().put("ok", false).put("error", ar.cause().getMessage())));

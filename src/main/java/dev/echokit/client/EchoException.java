@@ -51,4 +51,13 @@ public final class EchoException extends RuntimeException {
   static EchoException io(String peer, Throwable err) {
     return new EchoException("connection to " + peer + " failed: " + err.getMessage());
   }
+
+  static EchoException unknownHost(String host, int port) {
+    return new EchoException("cannot reach " + host + ":" + port + ": unknown host — check the host name");
+  }
+
+  /** The UDP client's verdict when a datagram was lost or came back wrong: one line with the counts. */
+  static EchoException datagrams(String verdict) {
+    return new EchoException(verdict);
+  }
 }

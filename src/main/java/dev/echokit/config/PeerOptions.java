@@ -92,7 +92,9 @@ public record PeerOptions(Transport transport, boolean tls, String trustPath, bo
           s.string(prefix + WEB_SOCKET_PATH, HttpOptions.DEFAULT_WEB_SOCKET_PATH),
           s.number(prefix + LOSS_TIMEOUT, DEFAULT_LOSS_TIMEOUT_MILLIS, 1, MAX_LOSS_TIMEOUT_MILLIS));
     } catch (ConfigException e) {
-      throw new ConfigException(e.getMessage().replaceFirst("^invalid ", "invalid " + prefix));
+      // Record checks name the key without its section; Settings' own errors already carry it.
+      throw e.getMessage().startsWith("invalid " + prefix) ? e
+          : new ConfigException(e.getMessage().replaceFirst("^invalid ", "invalid " + prefix));
     }
   }
 

@@ -160,7 +160,8 @@ public class EchoServerVerticle extends VerticleBase {
     List<EchoListener> instances = new CopyOnWriteArrayList<>();
     return vertx.deployVerticle(() -> {
           ListenerContext context = new ListenerContext(opts, listener, bindPort, listenerGroup,
-              echoMetrics.listener(nextMeterIndex.getAndIncrement(), mode, listener.scheme(), LimitReason.TAGS), ssl);
+              echoMetrics.listener(nextMeterIndex.getAndIncrement(), mode, listener.scheme(),
+                  LimitReason.tags(listener.protocol())), ssl);
           EchoListener verticle = create(context);
           instances.add(verticle);
           return verticle;
