@@ -20,8 +20,7 @@ import java.util.function.Consumer;
 
 /**
  * Connects to an RFC 862 echo server, sends each message (or a random payload, or standard input lines),
- * checks that every byte comes back in order, and reports each verified echo; over UDP a {@link DatagramClient}
- * does the same with datagrams.
+ * checks that every byte comes back in order, and reports each verified echo.
  */
 public class ClientVerticle extends VerticleBase {
 
@@ -52,12 +51,19 @@ public class ClientVerticle extends VerticleBase {
     Future<ClientOptions> resolved = given != null
         ? Future.succeededFuture(given)
         : ConfigLoader.load(vertx, config()).map(ClientOptions::from);
-    return resolved.compose(opts -> {
-      if (opts.peer().transport() == PeerOptions.Transport.UDP) {
-        DatagramClient udp = new DatagramClient(vertx, opts, out);
-        return udp.open().onSuccess(v -> report(udp.run()));
-      }
-      return connect(opts).onSuccess(this::run).mapEmpty();
+    return resolved.compose(opts -> opts.peer().transport() == PeerOptions.Transport.UDP
+        ? datagrams(opts)
+        : connect(opts).onSuccess(this::run).mapEmpty());
+  }
+
+  /** Over UDP there is no connection: a {@link DatagramClient} sends, and its outcome is reported the same way. */
+  private Future<Void> datagrams(ClientOptions opts) {
+    DatagramClient udp = new DatagramClient(vertx, opts, out);
+    return udp.open().onSuccess(v -> {
+      udp.run().onComplete(done);
+      done.future().onComplete(ar -> vertx.eventBus().publish(DONE_ADDRESS, ar.succeeded()
+          ? new JsonObject().put("ok", true)
+          : new JsonObject().put("ok", false).put("error", ar.cause().getMessage())));
     });
   }
 
@@ -80,12 +86,7 @@ public class ClientVerticle extends VerticleBase {
   }
 
   private void run(NetSocket socket) {
-    report(sendAll(options).eventually(socket::close));
-  }
-
-  /** Completes {@link #completion()} with {@code outcome}, and tells the launcher. */
-  private void report(Future<Void> outcome) {
-    outcome.onComplete(done);
+    sendAll(options).eventually(socket::close).onComplete(done);
     done.future().onComplete(ar -> vertx.eventBus().publish(DONE_ADDRESS, ar.succeeded()
         ? new JsonObject().put("ok", true)
         : new JsonObject().put("ok", false).put("error", ar.cause().getMessage())));
