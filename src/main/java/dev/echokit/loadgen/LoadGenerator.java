@@ -1,6 +1,7 @@
 package dev.echokit.loadgen;
 
 import dev.echokit.config.LoadOptions;
+import dev.echokit.config.PeerOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -35,6 +36,9 @@ public final class LoadGenerator {
 
   /** Runs the test; the report counts every failure, so the future itself fails only if Vert.x does. */
   public Future<LoadReport> run() {
+    if (options.peer().transport() == PeerOptions.Transport.UDP) {
+      return new UdpLoadGenerator(vertx, options, progress).run();
+    }
     long seed = System.nanoTime();
     PayloadBlock block = new PayloadBlock(options.sizeMax(), seed);
     int instances = Math.min(options.instances(), options.connections());
