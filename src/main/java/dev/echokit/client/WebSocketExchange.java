@@ -16,13 +16,11 @@ import io.vertx.core.http.WebSocketFrameType;
 import java.nio.charset.StandardCharsets;
 
 /**
- * One request at a time over a WebSocket: each message goes out as one frame, text or binary, and its echo must
- * come back as one message of the same type with the same bytes, checked frame by frame as they arrive.
+ * One request at a time over a WebSocket: each message goes out as one WebSocket message, text or binary (one frame up
+ * to 64 KiB), and its echo must come back as one message of the same type with the same bytes, checked frame by frame
+ * as they arrive.
  */
 final class WebSocketExchange implements Exchange {
-
-  /** A standard input line has no length known up front: echoes of lines up to this size are accepted. */
-  static final int LINE_FRAME_LIMIT = 16 << 20;
 
   private final Vertx vertx;
   /** Held for the exchange's life: Vert.x 5 closes a client that becomes unreachable, killing its WebSocket. */
@@ -40,7 +38,7 @@ final class WebSocketExchange implements Exchange {
   /** A failure seen between requests (a message nobody sent), reported by the next request. */
   private Throwable broken;
 
-  private WebSocketExchange(Vertx vertx, WebSocketClient client, WebSocket ws, String peer, long timeoutMillis) {
+  private WebSocketExchange(Vertx vertx, WebSocketClient client, WebSocket ws, long timeoutMillis) {
     this.vertx = vertx;
     this.client = client;
     this.ws = ws;
@@ -50,20 +48,20 @@ final class WebSocketExchange implements Exchange {
     ws.exceptionHandler(err -> {
       // A connection that drops without a close frame is reported by the close handler, with what came back.
       if (!(err instanceof HttpClosedException)) {
-        fail(EchoException.io(peer, err));
+        fail(EchoException.io(String.valueOf(ws.remoteAddress()), err));
       }
     });
   }
 
-  /** Opens the WebSocket ({@code wss://} with TLS) at the configured path, with frames large enough for every echo. */
+  /**
+   * Opens the WebSocket ({@code wss://} with TLS) at the configured path. Frames keep Vert.x's default limit of 64 KiB,
+   * which EchoKit's http listener shares: a longer message goes out, and comes back, as several frames.
+   */
   static Future<Exchange> connect(Vertx vertx, ClientOptions opts, TlsClientSettings tls) {
-    int frameLimit = frameLimit(opts);
     WebSocketClient client = vertx.createWebSocketClient(tls.apply(new WebSocketClientOptions()
         .setConnectTimeout(opts.connectTimeoutMillis())
         // Echo requests are latency-bound: never hold a small message back waiting for more data.
-        .setTcpNoDelay(true)
-        .setMaxFrameSize(frameLimit)
-        .setMaxMessageSize(frameLimit)));
+        .setTcpNoDelay(true)));
     String url = opts.peer().scheme() + "://" + opts.host() + ":" + opts.port() + opts.peer().webSocketPath();
     return client.connect(new WebSocketConnectOptions()
             .setHost(opts.host())
@@ -71,20 +69,7 @@ final class WebSocketExchange implements Exchange {
             .setURI(opts.peer().webSocketPath())
             .setSsl(opts.peer().tls()))
         .recover(err -> Future.failedFuture(connectFailed(opts, url, err)))
-        .map(ws -> new WebSocketExchange(vertx, client, ws, url, opts.timeoutMillis()));
-  }
-
-  /** The largest echo this client will send, so the largest frame it must accept back. */
-  private static int frameLimit(ClientOptions opts) {
-    long largest = WebSocketClientOptions.DEFAULT_MAX_FRAME_SIZE;
-    if (opts.stdin()) {
-      largest = Math.max(largest, LINE_FRAME_LIMIT);
-    }
-    largest = Math.max(largest, opts.payloadBytes());
-    for (String m : opts.messages()) {
-      largest = Math.max(largest, m.getBytes(StandardCharsets.UTF_8).length);
-    }
-    return (int) Math.min(Integer.MAX_VALUE, largest);
+        .map(ws -> new WebSocketExchange(vertx, client, ws, opts.timeoutMillis()));
   }
 
   private static Throwable connectFailed(ClientOptions opts, String url, Throwable err) {
@@ -109,9 +94,13 @@ final class WebSocketExchange implements Exchange {
     received = 0;
     pending = Promise.promise();
     timer = vertx.setTimer(timeoutMillis, id -> fail(EchoException.timeout(timeoutMillis, received, expected.length())));
-    // One frame per message: a server that splits or merges messages shows up as a wrong echo.
-    ws.writeFrame(text ? WebSocketFrame.textFrame(data.toString(StandardCharsets.UTF_8), true)
-        : WebSocketFrame.binaryFrame(data, true));
+    // One message: a single frame up to 64 KiB, else a first frame and continuations. A server that splits or merges
+    // messages shows up as a wrong echo.
+    if (text) {
+      ws.writeTextMessage(data.toString(StandardCharsets.UTF_8));
+    } else {
+      ws.writeBinaryMessage(data);
+    }
     return pending.future();
   }
 

@@ -46,9 +46,7 @@ final class PeerDialer {
           // Echo requests are latency-bound: never hold a small message back waiting for more data.
           .setTcpNoDelay(true)
           // Vert.x queues WebSockets beyond 50 per server by default; every connection of the run must open at once.
-          .setMaxConnections(options.connections())
-          .setMaxFrameSize(Math.max(WebSocketClientOptions.DEFAULT_MAX_FRAME_SIZE, options.sizeMax()))
-          .setMaxMessageSize(Math.max(WebSocketClientOptions.DEFAULT_MAX_MESSAGE_SIZE, options.sizeMax()))));
+          .setMaxConnections(options.connections())));
     } else {
       webSocketClient = null;
       netClient = vertx.createNetClient(tls.apply(new NetClientOptions()
