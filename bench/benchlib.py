@@ -2,20 +2,24 @@
 """Helpers for bench/run.sh (Python 3.11, standard library only).
 
   benchlib.py freeport                          print a free TCP port on 127.0.0.1
-  benchlib.py wait-echo PORT T0 TIMEOUT [PID]   poll-connect to 127.0.0.1:PORT until a message echoes back;
+  benchlib.py wait-echo PORT T0 TIMEOUT [PID [PROTO]]
+                                                poll-connect to 127.0.0.1:PORT until a message echoes back;
                                                 print milliseconds since T0 (an epoch time in seconds, as
                                                 bash's $EPOCHREALTIME); exit 1 after TIMEOUT seconds, 3 as
-                                                soon as process PID has exited
+                                                soon as process PID has exited (0: none). PROTO: tcp (default),
+                                                tls (any certificate accepted) or ws (a binary message to /ws)
   benchlib.py jar-has JAR ENTRY                 exit 0 when the jar holds ENTRY
   benchlib.py machine OUT.json KEY=VALUE...     describe this machine (plus the given settings)
   benchlib.py record RUNS.jsonl KEY=VALUE...    append one round result (result=FILE reads the load JSON)
   benchlib.py report WORKDIR OUT.json OUT.md    aggregate the rounds: medians, ratios, Markdown table
 """
+import base64
 import datetime
 import json
 import os
 import platform
 import socket
+import ssl
 import statistics
 import subprocess
 import sys
@@ -33,6 +37,9 @@ REFERENCE = {
     "netty-epoll": "netty-epoll",
     "netty-io_uring": "netty-io_uring",
     "python-asyncio": "netty-epoll",
+    # Over TLS and WebSocket EchoKit is compared with itself over plain TCP: the ratio is what the protocol costs.
+    "echokit-tls": "echokit-epoll",
+    "echokit-ws": "echokit-epoll",
 }
 
 
@@ -50,23 +57,55 @@ def _alive(pid: int) -> bool:
         return False
 
 
-def wait_echo(port: int, t0: float, timeout: float, pid: int | None = None) -> int:
+def _recv_exactly(s, n: int) -> bytes:
+    got = b""
+    while len(got) < n:
+        chunk = s.recv(n - len(got))
+        if not chunk:
+            break
+        got += chunk
+    return got
+
+
+def _ws_echo(s, payload: bytes) -> bool:
+    """One RFC 6455 handshake on /ws and one masked binary message; True when it comes back as one binary frame."""
+    key = base64.b64encode(os.urandom(16)).decode()
+    s.sendall((f"GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+               f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
+    head = b""
+    while b"\r\n\r\n" not in head and len(head) < 8192:
+        chunk = s.recv(1)
+        if not chunk:
+            return False
+        head += chunk
+    if not head.startswith(b"HTTP/1.1 101"):
+        return False
+    mask = os.urandom(4)
+    s.sendall(bytes([0x82, 0x80 | len(payload)]) + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload)))
+    frame = _recv_exactly(s, 2 + len(payload))
+    return frame == bytes([0x82, len(payload)]) + payload
+
+
+def wait_echo(port: int, t0: float, timeout: float, pid: int | None = None, proto: str = "tcp") -> int:
     payload = b"echokit-startup-probe\n"
     deadline = time.monotonic() + timeout
+    tls = ssl.create_default_context()
+    # The benchmark's servers use a certificate made for the run: the probe checks the echo, not the certificate.
+    tls.check_hostname = False
+    tls.verify_mode = ssl.CERT_NONE
     while time.monotonic() < deadline:
-        if pid is not None and not _alive(pid):
+        if pid and not _alive(pid):
             return 3
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1.0) as s:
-                s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-                s.sendall(payload)
-                got = b""
-                while len(got) < len(payload):
-                    chunk = s.recv(len(payload) - len(got))
-                    if not chunk:
-                        break
-                    got += chunk
-                if got == payload:
+            with socket.create_connection(("127.0.0.1", port), timeout=1.0) as raw:
+                raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                s = tls.wrap_socket(raw) if proto == "tls" else raw
+                if proto == "ws":
+                    ok = _ws_echo(s, payload)
+                else:
+                    s.sendall(payload)
+                    ok = _recv_exactly(s, len(payload)) == payload
+                if ok:
                     print(f"{(time.time() - t0) * 1000:.1f}")
                     return 0
         except OSError:
@@ -316,7 +355,8 @@ def markdown(machine: dict, rows: list, settings: dict) -> str:
         ratio = "–"
         if r.get("ratio") is not None:
             ratio = f"{r['ratio']:.2f}"
-            if r["server"] == "python-asyncio" or r["server"].endswith(("-pipe", "-nometrics")):
+            if r["server"] == "python-asyncio" or r["server"].endswith(("-pipe", "-nometrics")) \
+                    or not str(r["reference"]).startswith("netty-"):
                 ratio += f" ({r['reference']})"
         flags = []
         if r.get("ok", 0) < r["rounds"]:
@@ -334,6 +374,8 @@ def markdown(machine: dict, rows: list, settings: dict) -> str:
         "*vs netty* is relative to raw Netty with the same transport (python-asyncio: netty-epoll); above 1 is "
         "better than Netty: msg/s ÷ Netty's msg/s, but for *startup* (launch → first echo, shown in the p50 "
         "column) and *idle10k* (open loop at a fixed rate, so p99 is what differs) it is Netty's time ÷ this one. "
+        "echokit-tls and echokit-ws are compared the same way with echokit-epoll, the same server over plain TCP: "
+        "their ratio is what TLS or WebSocket framing costs. "
         "Peak RSS is the server's VmHWM during the scenario (reset before each one; the JVM keeps heap it grew "
         "in earlier scenarios of the round). ±N% is half the min-max spread of msg/s over the rounds, when ≥10%.",
     ]
@@ -375,8 +417,9 @@ def main(argv: list[str]) -> int:
     if cmd == "freeport":
         freeport()
         return 0
-    if cmd == "wait-echo" and len(args) in (3, 4):
-        return wait_echo(int(args[0]), float(args[1]), float(args[2]), int(args[3]) if len(args) == 4 else None)
+    if cmd == "wait-echo" and len(args) in (3, 4, 5) and (len(args) < 5 or args[4] in ("tcp", "tls", "ws")):
+        return wait_echo(int(args[0]), float(args[1]), float(args[2]), int(args[3]) if len(args) >= 4 else None,
+                         args[4] if len(args) == 5 else "tcp")
     if cmd == "jar-has" and len(args) == 2:
         return jar_has(args[0], args[1])
     if cmd == "machine" and args:

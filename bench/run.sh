@@ -3,6 +3,7 @@
 #
 #   bench/run.sh                                        everything (ROUNDS=3, DURATION=2: about 12 min)
 #   ROUNDS=1 DURATION=2 SERVERS="echokit-epoll netty-epoll" SCENARIOS="startup rr64-1" bench/run.sh
+#   SERVERS="echokit-epoll echokit-tls echokit-ws" SCENARIOS="rr64-1 rr64-50 throughput" bench/run.sh   TLS, WebSocket
 #
 # Settings (environment):
 #   SERVERS    servers to compare, in this order (default: all, see ALL_SERVERS)
@@ -25,8 +26,9 @@ PYTHON=${PYTHON:-python3}
 LIB=$BENCH_DIR/benchlib.py
 
 ALL_SERVERS="echokit-nio echokit-epoll echokit-io_uring echokit-epoll-pipe netty-nio netty-epoll netty-io_uring python-asyncio"
-# Not in the default run: EchoKit without its metrics, to measure what the live meters cost.
-EXTRA_SERVERS="echokit-epoll-nometrics"
+# Not in the default run: EchoKit without its metrics, to measure what the live meters cost; EchoKit's echo inside
+# TLS and over WebSocket, compared with itself over plain TCP (echokit-epoll) rather than with Netty.
+EXTRA_SERVERS="echokit-epoll-nometrics echokit-tls echokit-ws"
 ALL_SCENARIOS="startup throughput rr64-1 rr64-50 stream64k idle10k"
 SERVERS=${SERVERS:-$ALL_SERVERS}
 SCENARIOS=${SCENARIOS:-$ALL_SCENARIOS}
@@ -83,6 +85,9 @@ command -v "$PYTHON" >/dev/null || die "$PYTHON not found (Python 3.11 is used f
 PYTHON=$("$PYTHON" -c 'import sys; print(sys.executable)')
 command -v "$JAVA" >/dev/null || die "$JAVA not found"
 command -v timeout >/dev/null || die "timeout (coreutils) not found"
+if [[ " $SERVERS " == *" echokit-tls "* ]]; then
+  command -v openssl >/dev/null || die "openssl not found (echokit-tls needs a certificate made for the run)"
+fi
 
 [ -f "$JAR" ] || die "$JAR is missing — run ./run.sh build first"
 if [ -z "${BENCH_LOADGEN:-}" ]; then
@@ -128,6 +133,13 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/echokit-bench.XXXXXX")
 JAR_BUILT=$(date -r "$JAR" '+%Y-%m-%dT%H:%M:%S%z')
 snapshot_jar "$WORK"
 echo '{}' > "$WORK/empty-config.json"
+if [[ " $SERVERS " == *" echokit-tls "* ]]; then
+  # One ECDSA P-256 certificate for the run, as a CA-issued one would be; made now rather than with selfSigned, whose
+  # RSA key generation would add seconds to every start-up measured.
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj /CN=localhost \
+    -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout "$WORK/tls.key" -out "$WORK/tls.pem" 2>/dev/null \
+    || die "openssl could not make the benchmark's TLS certificate"
+fi
 cd "$WORK"    # servers and load generator start here: nothing they write lands in the repository
 # Servers and load generator read this empty file instead of conf/config.json: only what we set counts.
 export ECHOKIT_CONFIG=$WORK/empty-config.json
@@ -162,8 +174,20 @@ fi
 
 # server_cmd NAME PORT: sets CMD to the command line of server NAME listening on PORT.
 server_cmd() {
-  local name=$1 port=$2 transport mode metrics
+  local name=$1 port=$2 transport mode metrics listeners
   case "$name" in
+    echokit-tls|echokit-ws)
+      # The same server as echokit-epoll, its one listener speaking TLS or HTTP/WebSocket instead of plain TCP.
+      if [ "$name" = echokit-tls ]; then
+        listeners='[{"protocol": "tls", "tls": {"certPath": "'$WORK/tls.pem'", "keyPath": "'$WORK/tls.key'"}}]'
+      else
+        listeners='[{"protocol": "http"}]'
+      fi
+      # shellcheck disable=SC2206  # SERVER_JAVA_OPTS is a list of flags
+      CMD=(env ECHOKIT_CONFIG="$ECHOKIT_CONFIG" ECHOKIT_HOST=127.0.0.1 ECHOKIT_PORT="$port" ECHOKIT_INSTANCES=1
+           ECHOKIT_LISTENERS="$listeners" ECHOKIT_TRANSPORT=epoll ECHOKIT_ECHO_MODE=direct ECHOKIT_LOG_LEVEL=warn
+           ECHOKIT_METRICS_ENABLED=true ECHOKIT_METRICS_PORT=0
+           "$JAVA" $SERVER_JAVA_OPTS -jar "$JAR") ;;
     echokit-*)
       transport=${name#echokit-}; mode=direct; metrics=true
       if [ "$transport" = epoll-pipe ]; then transport=epoll; mode=pipe; fi
@@ -180,6 +204,25 @@ server_cmd() {
     python-asyncio)
       CMD=("$PYTHON" "$BENCH_DIR/asyncio_echo.py" "$port") ;;
     *) return 1 ;;
+  esac
+}
+
+# server_proto NAME: what the startup probe speaks to server NAME (benchlib.py wait-echo).
+server_proto() {
+  case "$1" in
+    echokit-tls) echo tls ;;
+    echokit-ws) echo ws ;;
+    *) echo tcp ;;
+  esac
+}
+
+# server_load_args NAME: the load generator's flags to reach server NAME. The TLS certificate is made for the run,
+# so it is not checked (--insecure): the handshake and the encryption cost the same either way.
+server_load_args() {
+  case "$1" in
+    echokit-tls) echo "--tls --insecure" ;;
+    echokit-ws) echo "--ws" ;;
+    *) echo "" ;;
   esac
 }
 
@@ -215,7 +258,7 @@ run_server_round() {
     SERVER_PID=$!
     rc=0
     run_child "${PIN_LOAD[@]}" "$PYTHON" "$LIB" wait-echo "$port" "$t0" "$STARTUP_TIMEOUT" "$SERVER_PID" \
-      > "$WORK/startup.txt" || rc=$?
+      "$(server_proto "$name")" > "$WORK/startup.txt" || rc=$?
     startup=$(cat "$WORK/startup.txt")
     [ "$rc" -eq 0 ] && break
     stop_pid "$SERVER_PID"; SERVER_PID=""
@@ -239,7 +282,7 @@ run_server_round() {
   case "$name" in
     echokit-nio|netty-nio) expect=nio ;;
     *-io_uring) expect=io_uring ;;
-    *-epoll|*-epoll-pipe|*-epoll-nometrics) expect=epoll ;;
+    *-epoll|*-epoll-pipe|*-epoll-nometrics|echokit-tls|echokit-ws) expect=epoll ;;
     *) expect="" ;;
   esac
   if [ -n "$expect" ]; then
@@ -263,7 +306,7 @@ run_server_round() {
       FAILED=1
       continue
     fi
-    args=$(scenario_args "$sc")
+    args="$(scenario_args "$sc") $(server_load_args "$name")"
     [ -z "$LOAD_INSTANCES" ] || args+=" --instances $LOAD_INSTANCES"
     limit=$((WARMUP + DURATION + 90))
     reset_peak_rss "$SERVER_PID"
