@@ -28,8 +28,9 @@ final class PeerFlags {
   @Option(names = "--udp", description = "Send UDP datagrams; echoes missing after --loss-timeout are counted as lost.")
   boolean udp;
 
-  @Option(names = "--ws", description = "Use a WebSocket to an http listener: each message is one frame, text for "
-      + "messages and lines, binary for --payload and the load generator; the echo must come back as the same type.")
+  @Option(names = "--ws", description = "Use a WebSocket to an http listener (wss with --tls): each message is one "
+      + "WebSocket message, text for messages and lines, binary for --payload and the load generator, and its echo "
+      + "must come back as the same type.")
   boolean ws;
 
   @Option(names = "--ws-path", paramLabel = "PATH", description = "The server's WebSocket path (default: /ws).")

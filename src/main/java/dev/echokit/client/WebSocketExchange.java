@@ -30,8 +30,6 @@ final class WebSocketExchange implements Exchange {
   private Buffer expected;
   private boolean expectText;
   private int received;
-  /** Inside a message: its first frame has come, its final one not yet. */
-  private boolean inMessage;
   private Promise<Void> pending;
   private long timer = -1;
   private boolean closed;
@@ -120,11 +118,11 @@ final class WebSocketExchange implements Exchange {
       return;
     }
     if (!frame.isContinuation()) {
+      // The first frame of a message carries its type; continuations carry none.
       if (frame.isText() != expectText) {
         fail(EchoException.frameType(expectText ? "text" : "binary", frame.isText() ? "text" : "binary"));
         return;
       }
-      inMessage = true;
     }
     int n = chunk.length();
     for (int i = 0; i < n; i++) {
@@ -140,7 +138,6 @@ final class WebSocketExchange implements Exchange {
     }
     received += n;
     if (frame.isFinal()) {
-      inMessage = false;
       if (received == expected.length()) {
         succeed();
       } else {
