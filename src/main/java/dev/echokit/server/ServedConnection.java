@@ -85,6 +85,14 @@ final class ServedConnection {
     }
   }
 
+  /** Closes the connection now, whatever it is doing: the end of a drain's time. */
+  void closeNow() {
+    if (open) {
+      open = false;
+      socket.close();
+    }
+  }
+
   /**
    * The server is shutting down: keep echoing, and close as soon as the client has been quiet for
    * {@link #QUIET_MILLIS} and every echo has been written. A client that keeps sending, or never reads,
