@@ -136,7 +136,10 @@ public record ListenerOptions(Protocol protocol, String host, int port, int inst
     } catch (ConfigException e) {
       String message = e.getMessage();
       // Record checks name a key without its entry: add it, so the user knows which listener is wrong.
+      String entry = prefix.substring(0, prefix.length() - 1);
       throw new ConfigException(message.contains(prefix) ? message
+          : message.matches("^invalid (\\w+ )?listener\\b.*")
+          ? message.replaceFirst("^invalid (\\w+ )?listener", "invalid " + entry)
           : message.replaceFirst("^invalid ", "invalid " + prefix));
     }
   }

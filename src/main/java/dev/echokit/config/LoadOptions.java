@@ -102,6 +102,13 @@ public record LoadOptions(String host, int port, int connections, int sizeMin, i
     checkRange(INSTANCES, instances, 1, MAX_INSTANCES);
     checkRange(TIMEOUT, timeoutMillis, 1, MAX_TIMEOUT_MILLIS);
     checkRange(CONNECT_TIMEOUT, connectTimeoutMillis, 1, MAX_CONNECT_TIMEOUT_MILLIS);
+    if (peer.transport() == PeerOptions.Transport.UDP && sizeMax > UdpOptions.MAX_MAX_DATAGRAM_SIZE) {
+      // Each message is one datagram, which cannot be larger than this.
+      boolean min = sizeMin > UdpOptions.MAX_MAX_DATAGRAM_SIZE;
+      throw new ConfigException("invalid " + (min ? SIZE_MIN : SIZE_MAX) + " = " + (min ? sizeMin : sizeMax)
+          + " with protocol udp: expected at most " + UdpOptions.MAX_MAX_DATAGRAM_SIZE
+          + ", the largest UDP datagram over IPv4");
+    }
   }
 
   public static LoadOptions defaults() {

@@ -1,6 +1,7 @@
 package dev.echokit.loadgen;
 
 import dev.echokit.config.LoadOptions;
+import dev.echokit.config.PeerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.HdrHistogram.Histogram;
@@ -108,15 +109,26 @@ public record LoadReport(LoadOptions options, double durationSeconds, long messa
     return latencyNanos.getTotalCount() == 0 ? 0 : latencyNanos.getMean() / 1000.0;
   }
 
+  /** host:port for plain TCP, as it always was; the scheme (and WebSocket path) in front for anything else. */
+  private String target() {
+    String hostPort = options.host() + ":" + options.port();
+    return switch (options.peer().transport()) {
+      case TCP -> options.peer().tls() ? "tls://" + hostPort : hostPort;
+      case WS -> options.peer().scheme() + "://" + hostPort + options.peer().webSocketPath();
+      default -> options.peer().scheme() + "://" + hostPort;
+    };
+  }
+
   public JsonObject toJson() {
     JsonObject errorCounts = new JsonObject();
-    for (ErrorKind kind : ErrorKind.values()) {
+    for (ErrorKind kind : kinds()) {
       errorCounts.put(kind.key, errors(kind));
     }
     errorCounts.put("total", totalErrors());
     return new JsonObject()
         .put("host", options.host())
         .put("port", options.port())
+        .put("protocol", options.peer().scheme())
         .put("connections", options.connections())
         .put("sizeMin", options.sizeMin())
         .put("sizeMax", options.sizeMax())
@@ -150,8 +162,8 @@ public record LoadReport(LoadOptions options, double durationSeconds, long messa
         ? options.sizeMin() + "-byte messages"
         : options.sizeMin() + "-" + options.sizeMax() + "-byte messages";
     String loop = options.openLoop() ? "open loop at " + options.rate() + " msg/s" : "closed loop";
-    s.append(format("%d connections to %s:%d, %s, depth %d, %s%n", options.connections(), options.host(),
-        options.port(), size, options.depth(), loop));
+    s.append(format("%d %s to %s, %s, depth %d, %s%n", options.connections(), sockets(), target(), size,
+        options.depth(), loop));
     s.append(format("  measured     %.2f s after %d s of warm-up%n", durationSeconds, options.warmupSeconds()));
     s.append(format("  messages     %d  (%.1f msg/s)%n", messages, msgPerSec()));
     s.append(format("  throughput   %.2f MiB/s of echoed payload (%d bytes)%n", mibPerSec(), bytes));
@@ -160,9 +172,9 @@ public record LoadReport(LoadOptions options, double durationSeconds, long messa
         meanLatencyMicros(), options.openLoop() ? ", from the intended send time" : ""));
     s.append(format("  connect      p50 %.3f  max %.3f  (milliseconds)%n", connectMillis(50),
         connectMicros.getTotalCount() == 0 ? 0.0 : connectMicros.getMaxValue() / 1000.0));
-    s.append(format("  connections  %d of %d open to the end%n", openConnections, options.connections()));
+    s.append(format("  %-12s %d of %d open to the end%n", sockets(), openConnections, options.connections()));
     StringBuilder kinds = new StringBuilder();
-    for (ErrorKind kind : ErrorKind.values()) {
+    for (ErrorKind kind : kinds()) {
       kinds.append(kinds.length() == 0 ? "" : ", ").append(kind.label).append(' ').append(errors(kind));
     }
     s.append(format("  errors       %d  (%s)%n", totalErrors(), kinds));
@@ -175,6 +187,21 @@ public record LoadReport(LoadOptions options, double durationSeconds, long messa
   /** HdrHistogram's percentile distribution of the latencies, in microseconds (the .hgrm format). */
   public void writePercentiles(PrintStream out) {
     latencyNanos.outputPercentileDistribution(out, 1000.0);
+  }
+
+  /** The error kinds this run can have: datagrams are lost over UDP only. */
+  private List<ErrorKind> kinds() {
+    return udp() ? List.of(ErrorKind.values())
+        : java.util.Arrays.stream(ErrorKind.values()).filter(k -> k != ErrorKind.LOST).toList();
+  }
+
+  private boolean udp() {
+    return options.peer().transport() == PeerOptions.Transport.UDP;
+  }
+
+  /** What the run opened: connections, or UDP sockets (over which "connect" is the socket's bind). */
+  private String sockets() {
+    return udp() ? "udp sockets" : "connections";
   }
 
   private double connectMillis(double percentile) {

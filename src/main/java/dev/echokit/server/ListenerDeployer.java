@@ -88,7 +88,8 @@ final class ListenerDeployer {
   private Future<Void> deployOne(ServerOptions server, RunningListener r) {
     ListenerOptions listener = r.options;
     ListenerContext context = new ListenerContext(server, listener, r.bindPort, group,
-        metrics.listener(nextMeterIndex.getAndIncrement(), mode(server, listener), listener.scheme(), LimitReason.TAGS),
+        metrics.listener(nextMeterIndex.getAndIncrement(), mode(server, listener), listener.scheme(),
+            LimitReason.tags(listener.protocol())),
         r.ssl);
     EchoListener verticle = create(context);
     return vertx.deployVerticle(verticle)

@@ -9,8 +9,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
- * Counts the connections the server closed by a limit, by reason, and logs each reason at most once a
- * second: a flood of rejections must not turn into a flood of log lines.
+ * Counts the connections the server closed (and the datagrams it dropped) by a limit, by reason, and logs each
+ * reason at most once a second: a flood of rejections must not turn into a flood of log lines.
  */
 final class Rejections {
 
@@ -34,7 +34,7 @@ final class Rejections {
     }
   }
 
-  /** Counts one connection closed for {@code reason}; {@code detail} says what happened, for the log. */
+  /** Counts one connection closed (or datagram dropped) for {@code reason}; {@code detail} says what happened, for the log. */
   void record(LimitReason reason, Object peer, String detail) {
     long total = counts.get(reason).incrementAndGet();
     long now = nanoClock.getAsLong();
@@ -48,7 +48,7 @@ final class Rejections {
       last[0] = total;
       last[1] = now;
     }
-    log.warn("closed {}: {} ({}){}", peer, detail, reason.key,
+    log.warn("{} {}: {} ({}){}", reason.datagram() ? "dropped a datagram from" : "closed", peer, detail, reason.key,
         since == 0 ? "" : " — and " + since + " more for the same reason since the last such message");
   }
 
