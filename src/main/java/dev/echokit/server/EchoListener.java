@@ -7,9 +7,6 @@ import io.vertx.core.net.ServerSSLOptions;
 /** A verticle that serves one protocol on one event loop; the server deploys one per instance of a listener. */
 abstract class EchoListener extends VerticleBase {
 
-  /** Set when a config reload takes this instance away while the rest of the server runs on. */
-  private volatile boolean leaving;
-
   /** The port bound (the chosen one when asked for any free port), or -1 before it is bound. */
   abstract int actualPort();
 
@@ -28,19 +25,13 @@ abstract class EchoListener extends VerticleBase {
    * With {@code keepConnections} (fewer instances of the same listener) its open connections go on being
    * served until they end on their own — the client closes, or a limit such as idleTimeout closes them;
    * without (the listener moved or was removed) they get shutdownTimeout to finish, as in a graceful shutdown.
-   * Completes when the last one has closed; the server then undeploys this instance, and {@link #stop()} must
-   * not report the server as draining ({@link #serverStopping()} is false).
+   * Completes when the last one has closed; the server then undeploys this instance ({@link #stop()} follows,
+   * and its {@link ListenerGroup#startDraining} is ignored: the server is not draining).
    * <p>
-   * This default stops accepting only through that undeploy, which follows at once: enough for listeners
-   * without connections of their own.
+   * This default stops accepting only through that undeploy, which follows at once: {@code stop()} drains the
+   * connections, kept or not.
    */
   Future<?> leave(boolean keepConnections) {
-    leaving = true;
     return Future.succeededFuture();
-  }
-
-  /** True when {@link #stop()} is part of the whole server stopping, false when a reload takes this instance away. */
-  final boolean serverStopping() {
-    return !leaving;
   }
 }

@@ -66,7 +66,7 @@ final class ListenerDeployer {
     return deploy(server, r, 1)
         .onFailure(err -> {
           for (int i = 0; i < rest; i++) {
-            group.left(false);
+            group.notBound();
           }
         })
         .compose(v -> deploy(server, r, rest))
@@ -95,7 +95,7 @@ final class ListenerDeployer {
     return vertx.deployVerticle(verticle)
         .onSuccess(id -> r.instances.add(new Instance(verticle, id)))
         .onFailure(err -> {
-          group.left(false);
+          group.notBound();
           // A verticle whose start failed is not stopped: its meters would stay registered.
           context.meters().close();
         })
@@ -121,7 +121,7 @@ final class ListenerDeployer {
     List<Future<?>> undeployed = new ArrayList<>();
     for (Instance instance : going) {
       // Every deployed instance has bound: its start completes only then.
-      group.left(true);
+      group.leaving(instance.deploymentId());
       leaving.add(instance);
       undeployed.add(instance.verticle().leave(keepConnections)
           .transform(left -> vertx.undeploy(instance.deploymentId()))
@@ -140,6 +140,7 @@ final class ListenerDeployer {
       tcp.acceptedByThread().forEach((thread, n) -> acceptedByGone.merge(thread, n, Long::sum));
     }
     leaving.remove(instance);
+    group.gone(instance.deploymentId());
   }
 
   /** Connections accepted so far by the instances of {@code running}, those leaving and those gone, by event-loop thread. */

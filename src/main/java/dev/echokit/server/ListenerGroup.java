@@ -1,8 +1,12 @@
 package dev.echokit.server;
 
 import dev.echokit.config.LimitOptions;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -18,6 +22,8 @@ final class ListenerGroup {
   /** Of those, the ones bound. Guarded by this, so that readiness never sees one count moved without the other. */
   private int bound;
   private final AtomicBoolean draining = new AtomicBoolean();
+  /** Deployment IDs of the instances a reload is taking away, until they are undeployed. */
+  private final Set<String> leaving = ConcurrentHashMap.newKeySet();
 
   ListenerGroup(LimitOptions limitOptions) {
     this.limits = new ConnectionLimits(limitOptions);
@@ -35,16 +41,36 @@ final class ListenerGroup {
     bound++;
   }
 
-  /** An instance stopped accepting while the server runs on (a reload removed it), or failed to bind. */
-  synchronized void left(boolean wasBound) {
+  /** An instance failed to bind: readiness no longer waits for it. */
+  synchronized void notBound() {
     size--;
-    if (wasBound) {
-      bound--;
-    }
   }
 
-  /** Marks the server as draining; true for the first caller only, so the drain is logged once. */
+  /**
+   * A reload takes a bound instance away while the server runs on: it stops counting now, and the call its
+   * {@code stop()} makes to {@link #startDraining} changes nothing.
+   */
+  synchronized void leaving(String deploymentId) {
+    size--;
+    bound--;
+    leaving.add(deploymentId);
+  }
+
+  /** The instance is undeployed: its deployment ID is of no more use. */
+  void gone(String deploymentId) {
+    leaving.remove(deploymentId);
+  }
+
+  /**
+   * Marks the server as draining; true for the first caller only, so the drain is logged once. Every listener
+   * instance calls it from its {@code stop()}, on its own context; one that a reload is taking away stops while
+   * the server runs on, so its call, recognised by the deployment of that context, is ignored (false).
+   */
   boolean startDraining() {
+    Context current = Vertx.currentContext();
+    if (current != null && leaving.contains(current.deploymentID())) {
+      return false;
+    }
     return draining.compareAndSet(false, true);
   }
 

@@ -99,7 +99,7 @@ final class TcpEchoListener extends EchoListener {
   @Override
   public Future<?> stop() {
     long timeout = options.shutdownTimeoutMillis();
-    if (serverStopping() && group.startDraining()) {
+    if (group.startDraining()) {
       log.info("EchoKit draining: no new connections; open ones get up to {} ms to finish their echoes", timeout);
     }
     if (keepConnections) {
@@ -121,7 +121,6 @@ final class TcpEchoListener extends EchoListener {
 
   @Override
   Future<?> leave(boolean keep) {
-    super.leave(keep);
     Promise<Void> left = Promise.promise();
     // On this instance's event loop: the shutdown handlers of its connections read keepConnections there.
     super.context.runOnContext(v -> {

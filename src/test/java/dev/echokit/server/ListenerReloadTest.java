@@ -175,6 +175,27 @@ class ListenerReloadTest {
 
   @Test
   @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
+  @DisplayName("an http entry removed from listeners: its port refuses new connections and the server stays ready")
+  void httpListenerRemovedServerStaysReady(Vertx vertx, VertxTestContext ctx) throws Exception {
+    EchoServerVerticle server = start(vertx, WatchedConfig.withListeners(tcp(), new JsonObject().put("protocol",
+        "http")));
+    int removed = server.actualPort(Protocol.HTTP);
+    vertx.executeBlocking(() -> {
+      config.write(WatchedConfig.withListeners(tcp()));
+      // The port is closed by the listener's stop(), which every listener starts by reporting a drain.
+      await().atMost(10, TimeUnit.SECONDS).untilAsserted(() ->
+          assertThatThrownBy(() -> connect(removed).close()).isInstanceOf(ConnectException.class));
+      try (Socket s = connect(server.actualPort())) {
+        return List.of(String.valueOf(server.ready()), echo(s, "tcp still here"));
+      }
+    }).onComplete(ctx.succeeding(seen -> ctx.verify(() -> {
+      assertThat(seen).containsExactly("true", "tcp still here");
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
   @DisplayName("tcp → tls on the same port: the listener is replaced and the port then speaks TLS")
   void protocolChangeOnSamePort(Vertx vertx, VertxTestContext ctx) throws Exception {
     int port = WatchedConfig.freePort();
