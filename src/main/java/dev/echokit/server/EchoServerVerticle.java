@@ -11,6 +11,7 @@ import dev.echokit.config.TlsOptions;
 import dev.echokit.metrics.AdminServer;
 import dev.echokit.metrics.EchoMetrics;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
@@ -18,6 +19,7 @@ import io.vertx.core.net.ServerSSLOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.BindException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -33,6 +35,14 @@ import java.util.TreeMap;
 public class EchoServerVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(EchoServerVerticle.class);
+
+  /**
+   * A drained listener's socket may stay bound a moment after Vert.x reports it closed (Java NIO closes a channel
+   * registered with a selector at that selector's next turn): its replacement on the same address tries this
+   * often, {@link #REBIND_RETRY_MILLIS} apart, before it gives up — a second in all, far more than that turn takes.
+   */
+  static final int REBIND_ATTEMPTS = 20;
+  static final long REBIND_RETRY_MILLIS = 50;
 
   private final ServerOptions given;
   /** The listeners serving, in the order configured; replaced whole by a reload. */
@@ -296,12 +306,39 @@ public class EchoServerVerticle extends VerticleBase {
     // Announced before the drain, so that readiness is DOWN while the address refuses connections.
     group.starting(wanted.instances());
     return deployer.drain(old)
-        .compose(v -> deployer.start(target, wanted, tls == null ? null : tls.ssl(),
-            tls == null ? TlsFiles.NONE : tls.files(), portSetting(target, index, true)))
+        .compose(v -> bindAgain(target, wanted, tls, index, 1))
         .onSuccess(this::logListening)
         .onFailure(err -> log.error("{}: the replacement could not start and the address is not served until the "
             + "next config change: {}", url, err.getMessage()))
         .recover(err -> Future.succeededFuture(null));
+  }
+
+  /** Binds the replacement on the address its predecessor just let go of, retrying while the kernel still holds it. */
+  private Future<RunningListener> bindAgain(ServerOptions target, ListenerOptions wanted, Credentials tls, int index,
+                                            int attempt) {
+    return deployer.start(target, wanted, tls == null ? null : tls.ssl(), tls == null ? TlsFiles.NONE : tls.files(),
+            portSetting(target, index, true))
+        .recover(err -> {
+          if (attempt >= REBIND_ATTEMPTS || !addressInUse(err)) {
+            return Future.failedFuture(err);
+          }
+          Promise<RunningListener> again = Promise.promise();
+          // On this verticle's context: a timer set on the drained listener's context would die with it.
+          context.runOnContext(v -> vertx.setTimer(REBIND_RETRY_MILLIS, t -> {
+            group.starting(wanted.instances());
+            bindAgain(target, wanted, tls, index, attempt + 1).onComplete(again);
+          }));
+          return again.future();
+        });
+  }
+
+  private static boolean addressInUse(Throwable err) {
+    for (Throwable t = err; t != null; t = t.getCause()) {
+      if (t instanceof BindException || String.valueOf(t.getMessage()).contains("Address already in use")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static List<RunningListener> present(RunningListener[] slots) {

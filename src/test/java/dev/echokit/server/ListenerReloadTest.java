@@ -15,11 +15,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.ConnectException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 import static dev.echokit.server.WatchedConfig.connect;
@@ -242,5 +246,40 @@ class ListenerReloadTest {
       assertThat(seen).as("ready while draining, every byte echoed, tls on the port").containsExactly(false, true, true);
       ctx.completeNow();
     })));
+  }
+
+  @Test
+  @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
+  @DisplayName("udp.maxDatagramSize raised on the same port: the udp listener is replaced and echoes a datagram "
+      + "the old limit dropped")
+  void udpSettingsChangeOnSamePort(Vertx vertx, VertxTestContext ctx) throws Exception {
+    int port;
+    try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
+      port = probe.getLocalPort();
+    }
+    EchoServerVerticle server = start(vertx, WatchedConfig.withListeners(udp(port, 100)));
+    vertx.executeBlocking(() -> {
+      config.write(WatchedConfig.withListeners(udp(port, 1000)));
+      await().atMost(10, TimeUnit.SECONDS).until(() -> server.listeners().size() == 1
+          && server.listeners().get(0).options().udp().maxDatagramSize() == 1000);
+      byte[] payload = new byte[500];
+      new Random(5).nextBytes(payload);
+      try (DatagramSocket client = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
+        client.setSoTimeout(WatchedConfig.READ_TIMEOUT_MILLIS);
+        client.send(new DatagramPacket(payload, payload.length, InetAddress.getByName("127.0.0.1"), port));
+        DatagramPacket reply = new DatagramPacket(new byte[2048], 2048);
+        client.receive(reply);
+        return Arrays.equals(Arrays.copyOf(reply.getData(), reply.getLength()), payload)
+            && server.listeners().get(0).port() == port;
+      }
+    }).onComplete(ctx.succeeding(echoedOnSamePort -> ctx.verify(() -> {
+      assertThat(echoedOnSamePort).as("the 500 bytes echoed, on the same port").isTrue();
+      ctx.completeNow();
+    })));
+  }
+
+  static JsonObject udp(int port, int maxDatagramSize) {
+    return new JsonObject().put("protocol", "udp").put("port", port)
+        .put("udp", new JsonObject().put("maxDatagramSize", maxDatagramSize));
   }
 }
