@@ -193,6 +193,31 @@ class CertificateReloadTest {
     })));
   }
 
+  @Test
+  @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
+  @DisplayName("an https listener's new certificate reaches new TLS connections on the same port")
+  void httpsListener(Vertx vertx, VertxTestContext ctx) throws Exception {
+    EchoServerVerticle server = start(vertx, https(certA, keyA));
+    int port = server.actualPort();
+    TlsProbe probe = new TlsProbe(vertx);
+    vertx.executeBlocking(() -> {
+      config.write(https(certB, keyB));
+      await().atMost(10, TimeUnit.SECONDS).until(() -> config.logs("TLS reloaded"));
+      NetSocket fresh = probe.connect(port);
+      String seen = TlsProbe.fingerprint(fresh);
+      fresh.close();
+      return List.of(String.valueOf(server.actualPort()), seen);
+    }).onComplete(ctx.succeeding(portAndCertificate -> ctx.verify(() -> {
+      assertThat(portAndCertificate).containsExactly(String.valueOf(port), fingerprintB);
+      ctx.completeNow();
+    })));
+  }
+
+  static JsonObject https(Path cert, Path key) {
+    JsonObject tls = new JsonObject().put("certPath", cert.toString()).put("keyPath", key.toString());
+    return WatchedConfig.withListeners(new JsonObject().put("protocol", "http").put("tls", tls));
+  }
+
   /** Replaces {@code target} with a copy of {@code source} in one step, as a careful rotation tool does per file. */
   static void replace(Path source, Path target) throws Exception {
     Path next = target.resolveSibling(target.getFileName() + ".next");
