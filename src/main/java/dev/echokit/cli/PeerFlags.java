@@ -18,10 +18,18 @@ final class PeerFlags {
   @Option(names = "--insecure", description = "Accept any server certificate and host name (self-signed dev servers).")
   boolean insecure;
 
+  @Option(names = "--cert", paramLabel = "PEM",
+      description = "With --tls, present this client certificate to servers that require one (mTLS); needs --key.")
+  String cert;
+
+  @Option(names = "--key", paramLabel = "PEM", description = "The private key of --cert (PKCS#8, or RSA or EC PEM).")
+  String key;
+
   @Option(names = "--udp", description = "Send UDP datagrams; echoes missing after --loss-timeout are counted as lost.")
   boolean udp;
 
-  @Option(names = "--ws", description = "Use a WebSocket to an http listener; each message is one binary frame.")
+  @Option(names = "--ws", description = "Use a WebSocket to an http listener: each message is one frame, text for "
+      + "messages and lines, binary for --payload and the load generator; the echo must come back as the same type.")
   boolean ws;
 
   @Option(names = "--ws-path", paramLabel = "PATH", description = "The server's WebSocket path (default: /ws).")
@@ -50,6 +58,12 @@ final class PeerFlags {
     }
     if (insecure) {
       section.put(PeerOptions.INSECURE, true);
+    }
+    if (cert != null) {
+      section.put(PeerOptions.CERT, cert);
+    }
+    if (key != null) {
+      section.put(PeerOptions.KEY, key);
     }
     if (wsPath != null) {
       section.put(PeerOptions.WEB_SOCKET_PATH, wsPath);

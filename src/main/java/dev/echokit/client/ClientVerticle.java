@@ -10,7 +10,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
-import io.vertx.core.net.NetSocket;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -19,8 +18,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
 /**
- * Connects to an RFC 862 echo server, sends each message (or a random payload, or standard input lines),
- * checks that every byte comes back in order, and reports each verified echo.
+ * Connects to an RFC 862 echo server (over TCP, TLS or a WebSocket), sends each message (or a random payload, or
+ * standard input lines), checks that every byte comes back in order, and reports each verified echo; over UDP a
+ * {@link DatagramClient} does the same with datagrams.
  */
 public class ClientVerticle extends VerticleBase {
 
@@ -32,7 +32,7 @@ public class ClientVerticle extends VerticleBase {
   private final Promise<Void> done = Promise.promise();
   /** Held for the verticle's life: Vert.x 5 closes a client that becomes unreachable, killing its connection. */
   private NetClient client;
-  private EchoExchange exchange;
+  private Exchange exchange;
   private ClientOptions options;
 
   /** Reads the layered configuration and prints to standard output. */
@@ -51,19 +51,12 @@ public class ClientVerticle extends VerticleBase {
     Future<ClientOptions> resolved = given != null
         ? Future.succeededFuture(given)
         : ConfigLoader.load(vertx, config()).map(ClientOptions::from);
-    return resolved.compose(opts -> opts.peer().transport() == PeerOptions.Transport.UDP
-        ? datagrams(opts)
-        : connect(opts).onSuccess(this::run).mapEmpty());
-  }
-
-  /** Over UDP there is no connection: a {@link DatagramClient} sends, and its outcome is reported the same way. */
-  private Future<Void> datagrams(ClientOptions opts) {
-    DatagramClient udp = new DatagramClient(vertx, opts, out);
-    return udp.open().onSuccess(v -> {
-      udp.run().onComplete(done);
-      done.future().onComplete(ar -> vertx.eventBus().publish(DONE_ADDRESS, ar.succeeded()
-          ? new JsonObject().put("ok", true)
-          : new JsonObject().put("ok", false).put("error", ar.cause().getMessage())));
+    return resolved.compose(opts -> {
+      if (opts.peer().transport() == PeerOptions.Transport.UDP) {
+        DatagramClient udp = new DatagramClient(vertx, opts, out);
+        return udp.open().onSuccess(v -> report(udp.run()));
+      }
+      return connect(opts).onSuccess(v -> run()).mapEmpty();
     });
   }
 
@@ -72,21 +65,34 @@ public class ClientVerticle extends VerticleBase {
     return done.future();
   }
 
-  private Future<NetSocket> connect(ClientOptions opts) {
+  private Future<Exchange> connect(ClientOptions opts) {
     options = opts;
-    client = vertx.createNetClient(new NetClientOptions()
-        .setConnectTimeout(opts.connectTimeoutMillis())
-        .setTcpNoDelay(true));
-    return client.connect(opts.port(), opts.host())
-        .recover(err -> Future.failedFuture(EchoException.connectFailed(opts.host(), opts.port(), err)))
-        .map(socket -> {
-          exchange = new EchoExchange(vertx, socket, opts.timeoutMillis());
-          return socket;
-        });
+    TlsClientSettings tls = new TlsClientSettings(opts.peer());
+    Future<Exchange> connected = opts.peer().transport() == PeerOptions.Transport.WS
+        ? WebSocketExchange.connect(vertx, opts, tls)
+        : connectTcp(opts, tls);
+    return connected.onSuccess(e -> exchange = e);
   }
 
-  private void run(NetSocket socket) {
-    sendAll(options).eventually(socket::close).onComplete(done);
+  private Future<Exchange> connectTcp(ClientOptions opts, TlsClientSettings tls) {
+    client = vertx.createNetClient(tls.apply(new NetClientOptions()
+        .setConnectTimeout(opts.connectTimeoutMillis())
+        .setTcpNoDelay(true)));
+    return client.connect(opts.port(), opts.host())
+        .recover(err -> Future.failedFuture(TlsFailure.explain(EchoException.connectFailed(opts.host(), opts.port(),
+            err), opts.peer(), opts.host(), opts.port())))
+        .map(socket -> new EchoExchange(vertx, socket, opts.timeoutMillis()));
+  }
+
+  private void run() {
+    report(sendAll(options)
+        .recover(err -> Future.failedFuture(TlsFailure.explain(err, options.peer(), options.host(), options.port())))
+        .eventually(exchange::close));
+  }
+
+  /** Completes {@link #completion()} with {@code outcome}, and tells the launcher. */
+  private void report(Future<Void> outcome) {
+    outcome.onComplete(done);
     done.future().onComplete(ar -> vertx.eventBus().publish(DONE_ADDRESS, ar.succeeded()
         ? new JsonObject().put("ok", true)
         : new JsonObject().put("ok", false).put("error", ar.cause().getMessage())));
@@ -97,7 +103,7 @@ public class ClientVerticle extends VerticleBase {
       byte[] payload = new byte[(int) opts.payloadBytes()];
       ThreadLocalRandom.current().nextBytes(payload);
       long started = System.nanoTime();
-      return exchange.roundTrip(Buffer.buffer(payload)).onSuccess(v -> out.accept(String.format(
+      return exchange.roundTrip(Buffer.buffer(payload), false).onSuccess(v -> out.accept(String.format(
           "Received %d bytes, all verified (%.1f ms)", payload.length, (System.nanoTime() - started) / 1e6)));
     }
     if (opts.stdin()) {
@@ -105,7 +111,7 @@ public class ClientVerticle extends VerticleBase {
     }
     Future<Void> chain = Future.succeededFuture();
     for (String message : opts.messages()) {
-      chain = chain.compose(v -> exchange.roundTrip(Buffer.buffer(message, "UTF-8")))
+      chain = chain.compose(v -> exchange.roundTrip(Buffer.buffer(message, "UTF-8"), true))
           .onSuccess(v -> out.accept("Received " + message));
     }
     return chain;
@@ -122,7 +128,7 @@ public class ClientVerticle extends VerticleBase {
       if (line == null) {
         return Future.succeededFuture();
       }
-      return exchange.roundTrip(Buffer.buffer(line + "\n", "UTF-8"))
+      return exchange.roundTrip(Buffer.buffer(line + "\n", "UTF-8"), true)
           .onSuccess(v -> out.accept(line))
           .compose(v -> nextLine(in));
     });

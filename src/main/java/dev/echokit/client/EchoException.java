@@ -10,6 +10,16 @@ public final class EchoException extends RuntimeException {
     super(message, null, false, false);
   }
 
+  /** Keeps what failed underneath, for {@link TlsFailure} to look at. */
+  private EchoException(String message, Throwable cause) {
+    super(message, cause, false, false);
+  }
+
+  /** A failure already put in one line, e.g. by {@link TlsFailure}. */
+  static EchoException because(String line, Throwable cause) {
+    return new EchoException(line, cause);
+  }
+
   static EchoException connectFailed(String host, int port, Throwable err) {
     String where = "cannot connect to " + host + ":" + port + ": ";
     String text = String.valueOf(err.getMessage()).toLowerCase();
@@ -22,7 +32,7 @@ public final class EchoException extends RuntimeException {
     if (err instanceof UnknownHostException || err.getCause() instanceof UnknownHostException) {
       return new EchoException(where + "unknown host — check the host name");
     }
-    return new EchoException(where + err.getMessage());
+    return new EchoException(where + err.getMessage(), err);
   }
 
   static EchoException timeout(long millis, int received, int expected) {
@@ -48,8 +58,30 @@ public final class EchoException extends RuntimeException {
         + " bytes came back");
   }
 
+  /** A plain TCP client that a TLS listener dropped sees exactly this. */
+  static EchoException closedBeforeAnyEcho(int expected) {
+    return new EchoException("the server closed the connection early: 0 of " + expected + " bytes came back — if it "
+        + "is a TLS port, add --tls");
+  }
+
+  static EchoException frameType(String sent, String got) {
+    return new EchoException("echo mismatch: a " + sent + " message came back as a " + got + " message");
+  }
+
+  static EchoException shortMessage(int received, int expected) {
+    return new EchoException("echo mismatch: the echoed message had " + received + " bytes, " + expected + " were sent");
+  }
+
+  /** The WebSocket closed while an echo was due; a close frame's status says why (1009: the message was too big). */
+  static EchoException webSocketClosed(int received, int expected, Short status, String reason) {
+    String why = status == null ? "" : " (status " + status + (reason == null || reason.isEmpty() ? "" : " " + reason)
+        + (status == 1009 ? ": the message is larger than the server accepts" : "") + ")";
+    return new EchoException("the server closed the WebSocket early" + why + ": " + received + " of " + expected
+        + " bytes came back");
+  }
+
   static EchoException io(String peer, Throwable err) {
-    return new EchoException("connection to " + peer + " failed: " + err.getMessage());
+    return new EchoException("connection to " + peer + " failed: " + err.getMessage(), err);
   }
 
   static EchoException unknownHost(String host, int port) {

@@ -1,5 +1,6 @@
 package dev.echokit.loadgen;
 
+import dev.echokit.client.TlsFailure;
 import dev.echokit.config.LoadOptions;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -13,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * checks every echoed byte against the block as it arrives, and times each round trip. Everything here runs on the
  * connection's event loop.
  */
-final class EchoConnection {
+final class EchoConnection implements LoadConnection {
 
   private enum State { CONNECTED, RUNNING, DONE }
 
@@ -68,13 +69,13 @@ final class EchoConnection {
     this.raw = new RawSocket(socket);
     raw.onRead(this::onRead);
     socket.drainHandler(v -> pump());
-    socket.exceptionHandler(err -> fail(ErrorKind.IO, err.getMessage() != null ? err.getMessage() : err.toString()));
+    socket.exceptionHandler(err -> fail(ErrorKind.IO, describe(err)));
     socket.closeHandler(v -> fail(ErrorKind.CLOSED, "the server closed the connection"
         + (inFlight > 0 ? " with " + inFlight + " message(s) in flight" : "")));
   }
 
-  /** Starts sending; does nothing if the connection has already failed. */
-  void start(RunPlan runPlan) {
+  @Override
+  public void start(RunPlan runPlan) {
     if (state != State.CONNECTED) {
       return;
     }
@@ -92,15 +93,15 @@ final class EchoConnection {
     pump();
   }
 
-  /** The run's time is over: sends nothing more and finishes once the messages in flight are back. */
-  void timeUp() {
+  @Override
+  public void timeUp() {
     if (state == State.RUNNING) {
       stopSending();
     }
   }
 
-  /** Fails the connection when messages are in flight and nothing has come back for the timeout. */
-  void checkStall(long now) {
+  @Override
+  public void checkStall(long now) {
     if (state != State.RUNNING || inFlight == 0 || receivedBytes != bytesAtLastCheck) {
       bytesAtLastCheck = receivedBytes;
       quietSinceNanos = now;
@@ -234,6 +235,12 @@ final class EchoConnection {
     stats.closed();
     socket.close();
     onDone.run();
+  }
+
+  /** A TLS failure (say, a refused client certificate) in the client's words, anything else as Netty put it. */
+  private String describe(Throwable err) {
+    String tls = TlsFailure.describe(err, options.peer());
+    return tls != null ? tls : err.getMessage() != null ? err.getMessage() : err.toString();
   }
 
   private void cancelPacer() {

@@ -5,9 +5,6 @@ import dev.echokit.config.PeerOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetClientOptions;
-import io.vertx.core.net.NetSocket;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -78,16 +75,15 @@ public final class LoadGenerator {
         .eventually(() -> undeploy(deployments));
   }
 
-  /**
-   * Opens and closes one unmeasured connection before the real ones: the process's first connect loads and links the
-   * whole Netty and Vert.x connect path, which would otherwise add hundreds of milliseconds to the connect times.
-   * A failure is ignored here: the real connections report it.
-   */
+  /** One unmeasured connection first, of the run's kind (see {@link PeerDialer#prime()}); checks the TLS files too. */
   private Future<Void> primeConnectPath() {
-    NetClient primer = vertx.createNetClient(new NetClientOptions().setConnectTimeout(options.connectTimeoutMillis()));
-    return primer.connect(options.port(), options.host())
-        .compose(NetSocket::close, err -> Future.<Void>succeededFuture())
-        .eventually(primer::close);
+    PeerDialer primer;
+    try {
+      primer = new PeerDialer(vertx, options);
+    } catch (RuntimeException badTlsFile) {
+      return Future.failedFuture(badTlsFile);
+    }
+    return primer.prime().eventually(primer::close);
   }
 
   private Future<Void> undeploy(List<Future<String>> deployments) {

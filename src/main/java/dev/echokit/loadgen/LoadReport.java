@@ -109,6 +109,16 @@ public record LoadReport(LoadOptions options, double durationSeconds, long messa
     return latencyNanos.getTotalCount() == 0 ? 0 : latencyNanos.getMean() / 1000.0;
   }
 
+  /** host:port for plain TCP, as it always was; the scheme (and WebSocket path) in front for anything else. */
+  private String target() {
+    String hostPort = options.host() + ":" + options.port();
+    return switch (options.peer().transport()) {
+      case TCP -> options.peer().tls() ? "tls://" + hostPort : hostPort;
+      case WS -> options.peer().scheme() + "://" + hostPort + options.peer().webSocketPath();
+      default -> options.peer().scheme() + "://" + hostPort;
+    };
+  }
+
   public JsonObject toJson() {
     JsonObject errorCounts = new JsonObject();
     for (ErrorKind kind : kinds()) {
@@ -118,6 +128,7 @@ public record LoadReport(LoadOptions options, double durationSeconds, long messa
     return new JsonObject()
         .put("host", options.host())
         .put("port", options.port())
+        .put("protocol", options.peer().scheme())
         .put("connections", options.connections())
         .put("sizeMin", options.sizeMin())
         .put("sizeMax", options.sizeMax())
@@ -151,8 +162,8 @@ public record LoadReport(LoadOptions options, double durationSeconds, long messa
         ? options.sizeMin() + "-byte messages"
         : options.sizeMin() + "-" + options.sizeMax() + "-byte messages";
     String loop = options.openLoop() ? "open loop at " + options.rate() + " msg/s" : "closed loop";
-    s.append(format("%d %s to %s:%d, %s, depth %d, %s%n", options.connections(), sockets(), options.host(),
-        options.port(), size, options.depth(), loop));
+    s.append(format("%d %s to %s, %s, depth %d, %s%n", options.connections(), sockets(), target(), size,
+        options.depth(), loop));
     s.append(format("  measured     %.2f s after %d s of warm-up%n", durationSeconds, options.warmupSeconds()));
     s.append(format("  messages     %d  (%.1f msg/s)%n", messages, msgPerSec()));
     s.append(format("  throughput   %.2f MiB/s of echoed payload (%d bytes)%n", mibPerSec(), bytes));

@@ -4,17 +4,12 @@ import dev.echokit.config.LoadOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetClientOptions;
-import io.vertx.core.net.NetSocket;
 
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
-/** One event loop's share of the connections, with its own NetClient and its own statistics. */
+/** One event loop's share of the connections, with its own client (TCP, TLS or WebSocket) and its own statistics. */
 final class LoadWorker extends VerticleBase {
 
   /**
@@ -31,11 +26,11 @@ final class LoadWorker extends VerticleBase {
   private final PayloadBlock block;
   private final int[] indexes;
   private final long seed;
-  private final List<EchoConnection> connections = new ArrayList<>();
+  private final List<LoadConnection> connections = new ArrayList<>();
   private final Promise<Void> connectsDone = Promise.promise();
   private final Promise<WorkerStats> finished = Promise.promise();
-  /** Held for the worker's life: Vert.x 5 closes a client that becomes unreachable, killing its connections. */
-  private NetClient client;
+  /** Holds the worker's Vert.x client for its life: Vert.x 5 closes an unreachable one, killing its connections. */
+  private PeerDialer dialer;
   private int nextToConnect;
   private int pendingConnects;
   /** Connections opened and not yet finished or failed. */
@@ -55,10 +50,7 @@ final class LoadWorker extends VerticleBase {
   /** Completes once every connection attempt has succeeded or failed. */
   @Override
   public Future<?> start() {
-    client = vertx.createNetClient(new NetClientOptions()
-        .setConnectTimeout(options.connectTimeoutMillis())
-        // Echo requests are latency-bound: never hold a small message back waiting for more data.
-        .setTcpNoDelay(true));
+    dialer = new PeerDialer(vertx, options);
     if (indexes.length == 0) {
       connectsDone.complete();
     }
@@ -70,7 +62,7 @@ final class LoadWorker extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return client.close();
+    return dialer.close();
   }
 
   /** Starts the load on this worker's event loop; completes when every connection is done. */
@@ -83,13 +75,13 @@ final class LoadWorker extends VerticleBase {
     int index = indexes[nextToConnect++];
     pendingConnects++;
     long began = System.nanoTime();
-    client.connect(options.port(), options.host()).onComplete(ar -> {
+    dialer.open(index, block, stats, seed, this::connectionDone).onComplete(ar -> {
       pendingConnects--;
       if (ar.succeeded()) {
-        connected(index, ar.result(), System.nanoTime() - began);
+        connected(ar.result(), System.nanoTime() - began);
       } else {
         stats.error(ErrorKind.CONNECT, "connection " + index + ": cannot connect to " + options.host() + ":"
-            + options.port() + ": " + reason(ar.cause()));
+            + options.port() + ": " + dialer.describe(ar.cause()));
       }
       if (nextToConnect < indexes.length) {
         connectNext();
@@ -99,25 +91,10 @@ final class LoadWorker extends VerticleBase {
     });
   }
 
-  /** The usual causes in a few words; anything else as Netty put it. */
-  private static String reason(Throwable err) {
-    String text = String.valueOf(err.getMessage()).toLowerCase(Locale.ROOT);
-    if (text.contains("refused")) {
-      return "connection refused — is the server running?";
-    }
-    if (text.contains("timed out")) {
-      return "connection timed out — is the host reachable and the port open?";
-    }
-    if (err instanceof UnknownHostException || err.getCause() instanceof UnknownHostException) {
-      return "unknown host — check the host name";
-    }
-    return String.valueOf(err.getMessage());
-  }
-
-  private void connected(int index, NetSocket socket, long connectNanos) {
+  private void connected(LoadConnection connection, long connectNanos) {
     stats.connected(connectNanos);
     live++;
-    connections.add(new EchoConnection(index, options, block, stats, seed, socket, this::connectionDone));
+    connections.add(connection);
   }
 
   private void begin(RunPlan plan) {
@@ -130,9 +107,9 @@ final class LoadWorker extends VerticleBase {
     if (plan.measureEndNanos() != Long.MAX_VALUE) {
       long delayNanos = plan.measureEndNanos() - System.nanoTime();
       endTimer = vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(delayNanos) + 1),
-          id -> connections.forEach(EchoConnection::timeUp));
+          id -> connections.forEach(LoadConnection::timeUp));
     }
-    for (EchoConnection c : connections) {
+    for (LoadConnection c : connections) {
       c.start(plan);
     }
     checkFinished();

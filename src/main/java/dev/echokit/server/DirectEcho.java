@@ -5,12 +5,11 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.socket.ChannelInputShutdownEvent;
 
 /**
  * The zero-copy echo, as a Netty handler in front of Vert.x's own: each read buffer is written straight
  * back and flushed once per batch of reads, reading pauses while the channel is not writable, and a
- * client's half-close closes the connection after its last echo.
+ * client's half-close (or TLS close_notify) closes the connection after its last echo.
  */
 final class DirectEcho extends ChannelInboundHandlerAdapter {
 
@@ -47,7 +46,7 @@ final class DirectEcho extends ChannelInboundHandlerAdapter {
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-    if (event instanceof ChannelInputShutdownEvent) {
+    if (SocketInternals.endOfInput(event)) {
       // Writes complete in order: this one completes after every echo before it.
       ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     } else {

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.ssl.SslCloseCompletionEvent;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
 
@@ -37,7 +38,7 @@ final class SocketInternals {
     ctx.pipeline().addBefore(VERTX_HANDLER, "echokit-half-close", new ChannelInboundHandlerAdapter() {
       @Override
       public void userEventTriggered(ChannelHandlerContext c, Object event) {
-        if (event instanceof ChannelInputShutdownEvent) {
+        if (endOfInput(event)) {
           // A read must end with read-complete: Vert.x holds back flushes until it sees one.
           c.fireChannelRead(Unpooled.EMPTY_BUFFER);
           c.fireChannelReadComplete();
@@ -46,6 +47,16 @@ final class SocketInternals {
         }
       }
     });
+  }
+
+  /**
+   * Whether a pipeline event says the client will send nothing more: a TCP half-close, or, inside TLS, the
+   * client's close_notify alert, which openssl s_client and socat send at the end of their input without
+   * half-closing the TCP connection (Netty reports the alert and leaves the connection open).
+   */
+  static boolean endOfInput(Object event) {
+    return event instanceof ChannelInputShutdownEvent
+        || event instanceof SslCloseCompletionEvent close && close.isSuccess();
   }
 
   /**

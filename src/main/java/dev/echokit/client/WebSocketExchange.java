@@ -1,0 +1,192 @@
+package dev.echokit.client;
+
+import dev.echokit.config.ClientOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.http.WebSocketFrame;
+import io.vertx.core.http.WebSocketFrameType;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One request at a time over a WebSocket: each message goes out as one frame, text or binary, and its echo must
+ * come back as one message of the same type with the same bytes, checked frame by frame as they arrive.
+ */
+final class WebSocketExchange implements Exchange {
+
+  /** A standard input line has no length known up front: echoes of lines up to this size are accepted. */
+  static final int LINE_FRAME_LIMIT = 16 << 20;
+
+  private final Vertx vertx;
+  /** Held for the exchange's life: Vert.x 5 closes a client that becomes unreachable, killing its WebSocket. */
+  private final WebSocketClient client;
+  private final WebSocket ws;
+  private final long timeoutMillis;
+  private Buffer expected;
+  private boolean expectText;
+  private int received;
+  /** Inside a message: its first frame has come, its final one not yet. */
+  private boolean inMessage;
+  private Promise<Void> pending;
+  private long timer = -1;
+  private boolean closed;
+  /** A failure seen between requests (a message nobody sent), reported by the next request. */
+  private Throwable broken;
+
+  private WebSocketExchange(Vertx vertx, WebSocketClient client, WebSocket ws, String peer, long timeoutMillis) {
+    this.vertx = vertx;
+    this.client = client;
+    this.ws = ws;
+    this.timeoutMillis = timeoutMillis;
+    ws.frameHandler(this::onFrame);
+    ws.closeHandler(v -> onClose());
+    ws.exceptionHandler(err -> {
+      // A connection that drops without a close frame is reported by the close handler, with what came back.
+      if (!(err instanceof HttpClosedException)) {
+        fail(EchoException.io(peer, err));
+      }
+    });
+  }
+
+  /** Opens the WebSocket ({@code wss://} with TLS) at the configured path, with frames large enough for every echo. */
+  static Future<Exchange> connect(Vertx vertx, ClientOptions opts, TlsClientSettings tls) {
+    int frameLimit = frameLimit(opts);
+    WebSocketClient client = vertx.createWebSocketClient(tls.apply(new WebSocketClientOptions()
+        .setConnectTimeout(opts.connectTimeoutMillis())
+        // Echo requests are latency-bound: never hold a small message back waiting for more data.
+        .setTcpNoDelay(true)
+        .setMaxFrameSize(frameLimit)
+        .setMaxMessageSize(frameLimit)));
+    String url = opts.peer().scheme() + "://" + opts.host() + ":" + opts.port() + opts.peer().webSocketPath();
+    return client.connect(new WebSocketConnectOptions()
+            .setHost(opts.host())
+            .setPort(opts.port())
+            .setURI(opts.peer().webSocketPath())
+            .setSsl(opts.peer().tls()))
+        .recover(err -> Future.failedFuture(connectFailed(opts, url, err)))
+        .map(ws -> new WebSocketExchange(vertx, client, ws, url, opts.timeoutMillis()));
+  }
+
+  /** The largest echo this client will send, so the largest frame it must accept back. */
+  private static int frameLimit(ClientOptions opts) {
+    long largest = WebSocketClientOptions.DEFAULT_MAX_FRAME_SIZE;
+    if (opts.stdin()) {
+      largest = Math.max(largest, LINE_FRAME_LIMIT);
+    }
+    largest = Math.max(largest, opts.payloadBytes());
+    for (String m : opts.messages()) {
+      largest = Math.max(largest, m.getBytes(StandardCharsets.UTF_8).length);
+    }
+    return (int) Math.min(Integer.MAX_VALUE, largest);
+  }
+
+  private static Throwable connectFailed(ClientOptions opts, String url, Throwable err) {
+    String upgrade = WebSocketFailure.describe(err);
+    if (upgrade != null) {
+      return EchoException.because("cannot connect to " + url + ": " + upgrade, err);
+    }
+    Throwable tlsFailure = TlsFailure.explain(err, opts.peer(), opts.host(), opts.port());
+    return tlsFailure != err ? tlsFailure : EchoException.connectFailed(opts.host(), opts.port(), err);
+  }
+
+  @Override
+  public Future<Void> roundTrip(Buffer data, boolean text) {
+    if (broken != null) {
+      return Future.failedFuture(broken);
+    }
+    if (closed) {
+      return Future.failedFuture(EchoException.closedEarly(0, data.length()));
+    }
+    expected = data;
+    expectText = text;
+    received = 0;
+    pending = Promise.promise();
+    timer = vertx.setTimer(timeoutMillis, id -> fail(EchoException.timeout(timeoutMillis, received, expected.length())));
+    // One frame per message: a server that splits or merges messages shows up as a wrong echo.
+    ws.writeFrame(text ? WebSocketFrame.textFrame(data.toString(StandardCharsets.UTF_8), true)
+        : WebSocketFrame.binaryFrame(data, true));
+    return pending.future();
+  }
+
+  @Override
+  public Future<Void> close() {
+    return ws.close().eventually(client::close);
+  }
+
+  private void onFrame(WebSocketFrame frame) {
+    if (frame.type() == WebSocketFrameType.PING || frame.type() == WebSocketFrameType.PONG || frame.isClose()) {
+      // Control frames carry no echo; Vert.x answers pings and the close handler reports a close.
+      return;
+    }
+    Buffer chunk = frame.binaryData();
+    if (pending == null) {
+      fail(EchoException.unexpected(chunk.length()));
+      return;
+    }
+    if (!frame.isContinuation()) {
+      if (frame.isText() != expectText) {
+        fail(EchoException.frameType(expectText ? "text" : "binary", frame.isText() ? "text" : "binary"));
+        return;
+      }
+      inMessage = true;
+    }
+    int n = chunk.length();
+    for (int i = 0; i < n; i++) {
+      int offset = received + i;
+      if (offset >= expected.length()) {
+        fail(EchoException.extraBytes(expected.length(), received + n - expected.length()));
+        return;
+      }
+      if (chunk.getByte(i) != expected.getByte(offset)) {
+        fail(EchoException.mismatch(offset, expected.getByte(offset), chunk.getByte(i)));
+        return;
+      }
+    }
+    received += n;
+    if (frame.isFinal()) {
+      inMessage = false;
+      if (received == expected.length()) {
+        succeed();
+      } else {
+        fail(EchoException.shortMessage(received, expected.length()));
+      }
+    }
+  }
+
+  private void onClose() {
+    closed = true;
+    if (pending != null) {
+      fail(EchoException.webSocketClosed(received, expected.length(), ws.closeStatusCode(), ws.closeReason()));
+    }
+  }
+
+  private void succeed() {
+    Promise<Void> p = settle();
+    if (p != null) {
+      p.complete();
+    }
+  }
+
+  private void fail(Throwable err) {
+    Promise<Void> p = settle();
+    if (p != null) {
+      p.fail(err);
+    } else if (broken == null) {
+      broken = err;
+    }
+  }
+
+  private Promise<Void> settle() {
+    vertx.cancelTimer(timer);
+    Promise<Void> p = pending;
+    pending = null;
+    return p;
+  }
+}

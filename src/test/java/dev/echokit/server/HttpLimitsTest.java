@@ -1,0 +1,184 @@
+package dev.echokit.server;
+
+import dev.echokit.config.HttpOptions;
+import dev.echokit.config.LimitOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
+class HttpLimitsTest {
+
+  static final LimitOptions NO_TIME_LIMITS = LimitOptions.defaults().withIdleTimeout(0);
+
+  /** Kept in fields: Vert.x closes a client that is garbage-collected. */
+  private WebSocketClient webSocketClient;
+  private final List<HttpClientAgent> httpClients = new ArrayList<>();
+
+  @Test
+  @DisplayName("idleTimeout closes a silent WebSocket with 1001 and a reason naming the limit, and counts it")
+  void idleWebSocketCloses1001(Vertx vertx, VertxTestContext ctx) {
+    EchoServerVerticle[] server = new EchoServerVerticle[1];
+    HttpTestServer.start(vertx, HttpOptions.DEFAULTS, null, LimitOptions.defaults().withIdleTimeout(300))
+        .compose(s -> {
+          server[0] = s;
+          return connect(vertx, s);
+        })
+        .compose(HttpLimitsTest::closed)
+        .onComplete(ctx.succeeding(ws -> ctx.verify(() -> {
+          assertThat(ws.closeStatusCode()).isEqualTo(WebSocketEcho.GOING_AWAY);
+          assertThat(ws.closeReason()).isEqualTo("sent nothing for 300 ms (idleTimeout)");
+          assertThat(server[0].rejections()).containsEntry(LimitOptions.IDLE_TIMEOUT, 1L);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("idleTimeout leaves alone a WebSocket whose client keeps sending, for longer than the timeout in all")
+  void activeWebSocketIsKept(Vertx vertx, VertxTestContext ctx) {
+    EchoServerVerticle[] server = new EchoServerVerticle[1];
+    HttpTestServer.start(vertx, HttpOptions.DEFAULTS, null, LimitOptions.defaults().withIdleTimeout(500))
+        .compose(s -> {
+          server[0] = s;
+          return connect(vertx, s);
+        })
+        .compose(ws -> {
+          // 20 echoes 100 ms apart: two seconds, four times the timeout, never 500 ms silent.
+          Future<Void> chain = Future.succeededFuture();
+          for (int i = 0; i < 20; i++) {
+            String text = "tick " + i;
+            chain = chain.compose(v -> {
+              Future<WebSocketEchoTest.Message> echo = WebSocketEchoTest.nextMessage(ws);
+              ws.writeTextMessage(text);
+              return echo;
+            }).compose(m -> {
+              ctx.verify(() -> assertThat(m.bytes().toString(StandardCharsets.UTF_8)).isEqualTo(text));
+              Promise<Void> pause = Promise.promise();
+              vertx.setTimer(100, t -> pause.complete());
+              return pause.future();
+            });
+          }
+          return chain;
+        })
+        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+          assertThat(server[0].rejections()).containsEntry(LimitOptions.IDLE_TIMEOUT, 0L);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("idleTimeout closes a kept-alive HTTP connection that sends nothing more, and counts it")
+  void idleHttpConnectionIsClosed(Vertx vertx, VertxTestContext ctx) {
+    EchoServerVerticle[] server = new EchoServerVerticle[1];
+    HttpTestServer.start(vertx, HttpOptions.DEFAULTS, null, LimitOptions.defaults().withIdleTimeout(300))
+        .compose(s -> {
+          server[0] = s;
+          return vertx.executeBlocking(() -> {
+            try (Socket socket = new Socket("127.0.0.1", s.actualPort())) {
+              socket.setSoTimeout(10_000);
+              socket.getOutputStream().write(("POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\n\r\n"
+                  + "hello").getBytes(StandardCharsets.US_ASCII));
+              return readUntilClosed(socket.getInputStream());
+            }
+          });
+        })
+        .onComplete(ctx.succeeding(response -> ctx.verify(() -> {
+          assertThat(response).startsWith("HTTP/1.1 200 OK\r\n").endsWith("\r\n\r\nhello");
+          assertThat(server[0].rejections()).containsEntry(LimitOptions.IDLE_TIMEOUT, 1L);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("maxConnectionDuration closes a WebSocket with 1001 once it has been open that long")
+  void maxConnectionDurationCloses1001(Vertx vertx, VertxTestContext ctx) {
+    EchoServerVerticle[] server = new EchoServerVerticle[1];
+    HttpTestServer.start(vertx, HttpOptions.DEFAULTS, null, NO_TIME_LIMITS.withMaxConnectionDuration(300))
+        .compose(s -> {
+          server[0] = s;
+          return connect(vertx, s);
+        })
+        .compose(HttpLimitsTest::closed)
+        .onComplete(ctx.succeeding(ws -> ctx.verify(() -> {
+          assertThat(ws.closeStatusCode()).isEqualTo(WebSocketEcho.GOING_AWAY);
+          assertThat(ws.closeReason()).isEqualTo("open for 300 ms (maxConnectionDuration)");
+          assertThat(server[0].rejections()).containsEntry(LimitOptions.MAX_CONNECTION_DURATION, 1L)
+              .containsEntry(LimitOptions.IDLE_TIMEOUT, 0L);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("maxConnectionsPerIp counts HTTP connections per client address and leaves other addresses alone")
+  void maxConnectionsPerIp(Vertx vertx, VertxTestContext ctx) {
+    EchoServerVerticle[] server = new EchoServerVerticle[1];
+    HttpTestServer.start(vertx, HttpOptions.DEFAULTS, null, NO_TIME_LIMITS.withMaxConnectionsPerIp(1))
+        .compose(s -> {
+          server[0] = s;
+          // Each client keeps its one connection open (keep-alive), so the second client is a second connection.
+          return post(vertx, s, "127.0.0.1", "first");
+        })
+        .compose(first -> post(vertx, server[0], "127.0.0.1", "second").transform(second -> {
+          ctx.verify(() -> {
+            assertThat(first).isEqualTo("first");
+            assertThat(second.succeeded()).as("a second connection from 127.0.0.1").isFalse();
+          });
+          return post(vertx, server[0], "127.0.0.2", "another address");
+        }))
+        .onComplete(ctx.succeeding(other -> ctx.verify(() -> {
+          assertThat(other).isEqualTo("another address");
+          assertThat(server[0].rejections()).containsEntry(LimitOptions.MAX_CONNECTIONS_PER_IP, 1L);
+          ctx.completeNow();
+        })));
+  }
+
+  private Future<WebSocket> connect(Vertx vertx, EchoServerVerticle server) {
+    if (webSocketClient == null) {
+      webSocketClient = vertx.createWebSocketClient();
+    }
+    return webSocketClient.connect(server.actualPort(), "127.0.0.1", "/ws");
+  }
+
+  /** POSTs {@code text} to /echo from a new client bound to {@code fromAddress}; the echoed body. */
+  private Future<String> post(Vertx vertx, EchoServerVerticle server, String fromAddress, String text) {
+    HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions().setLocalAddress(fromAddress));
+    httpClients.add(client);
+    return client.request(HttpMethod.POST, server.actualPort(), "127.0.0.1", "/echo")
+        .compose(request -> request.send(text))
+        .compose(response -> response.body())
+        .map(body -> body.toString(StandardCharsets.UTF_8));
+  }
+
+  /** Completes with {@code ws} once the server has closed it. */
+  static Future<WebSocket> closed(WebSocket ws) {
+    Promise<WebSocket> done = Promise.promise();
+    ws.closeHandler(v -> done.complete(ws));
+    return done.future();
+  }
+
+  /** Everything the server sends until it closes the connection. */
+  static String readUntilClosed(InputStream in) throws java.io.IOException {
+    return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+  }
+}
