@@ -121,13 +121,6 @@ public record ListenerOptions(Protocol protocol, String host, int port, int inst
       throw new ConfigException("invalid " + prefix.substring(0, prefix.length() - 1) + ": a " + protocol.key()
           + " listener takes none of the " + (hasTls ? "tls" : hasUdp ? "udp" : "http") + " settings");
     }
-    if (protocol == Protocol.UDP && s.has(prefix + INSTANCES)) {
-      int instances = s.integer(prefix + INSTANCES, 1, 1, ServerOptions.MAX_INSTANCES);
-      if (instances != 1) {
-        throw s.invalid(prefix + INSTANCES, instances, "1 for a udp listener: Vert.x does not spread one UDP port "
-            + "over several event loops; add another udp listener on another port instead");
-      }
-    }
     if (protocol == Protocol.TLS && !hasTls) {
       throw new ConfigException("invalid " + prefix + "tls: missing — a tls listener needs \"tls\": "
           + "{\"selfSigned\": true} or {\"certPath\": …, \"keyPath\": …}");

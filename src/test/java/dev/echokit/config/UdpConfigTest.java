@@ -41,8 +41,8 @@ class UdpConfigTest {
   @DisplayName("a udp listener with 2 instances is refused, naming the entry and why one instance serves a UDP port")
   void udpWithTwoInstances(Vertx vertx, VertxTestContext ctx) throws IOException {
     expectError(vertx, ctx, "{\"listeners\": [{\"protocol\": \"udp\", \"instances\": 2}]}", ServerOptions::from,
-        "invalid listeners[0].instances = 2 (from FILE): expected 1 for a udp listener: Vert.x does not spread one "
-            + "UDP port over several event loops; add another udp listener on another port instead");
+        "invalid listeners[0]: instances = 2, expected 1 — Vert.x does not spread one UDP port over several event "
+            + "loops; add another udp listener on another port instead");
   }
 
   @Test
