@@ -171,7 +171,7 @@ class ListenersConfigTest {
   void udpInstances() {
     assertThatThrownBy(() -> withListeners("[{\"protocol\": \"udp\", \"instances\": 2}]"))
         .isInstanceOf(ConfigException.class)
-        .hasMessageStartingWith("invalid listeners[0].instances = 2 (from config): expected 1 for a udp listener");
+        .hasMessageStartingWith("invalid listeners[0]: instances = 2, expected 1");
   }
 
   @Test

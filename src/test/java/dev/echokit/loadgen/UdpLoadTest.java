@@ -57,7 +57,7 @@ class UdpLoadTest {
           assertThat(r.totalErrors()).as(r.summary()).isZero();
           assertThat(r.openConnections()).isEqualTo(4);
           assertThat(r.exitCode()).isZero();
-          assertThat(r.summary()).startsWith("4 udp sockets to 127.0.0.1:")
+          assertThat(r.summary()).startsWith("4 udp sockets to udp://127.0.0.1:")
               .contains("lost datagrams 0").contains("  udp sockets  4 of 4 open to the end");
           assertThat(r.toJson().getJsonObject("errors").getLong("lost")).isZero();
           ctx.completeNow();
