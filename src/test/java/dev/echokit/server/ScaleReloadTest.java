@@ -182,6 +182,42 @@ class ScaleReloadTest {
     })));
   }
 
+  @Test
+  @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
+  @DisplayName("http instances 3 → 1: WebSockets open on the retired instances keep echoing")
+  void retiredWebSocketsKeepEchoing(Vertx vertx, VertxTestContext ctx) throws Exception {
+    EchoServerVerticle server = start(vertx, httpInstances(3));
+    AdminClient admin = new AdminClient(server.adminPort());
+    vertx.executeBlocking(() -> {
+      List<TextWebSocket> open = new ArrayList<>();
+      for (int i = 0; i < CONNECTIONS; i++) {
+        TextWebSocket ws = TextWebSocket.open(server.actualPort());
+        open.add(ws);
+        assertThat(ws.echo("hello " + i)).isEqualTo("hello " + i);
+      }
+      config.write(httpInstances(1));
+      awaitInstances(admin, 1);
+      List<String> echoes = new ArrayList<>();
+      for (int i = 0; i < open.size(); i++) {
+        echoes.add(open.get(i).echo("after " + i));
+      }
+      open.forEach(TextWebSocket::close);
+      return echoes;
+    }).onComplete(ctx.succeeding(echoes -> ctx.verify(() -> {
+      List<String> sent = new ArrayList<>();
+      for (int i = 0; i < CONNECTIONS; i++) {
+        sent.add("after " + i);
+      }
+      assertThat(echoes).isEqualTo(sent);
+      ctx.completeNow();
+    })));
+  }
+
+  static JsonObject httpInstances(int n) {
+    return WatchedConfig.withAdmin().put("listeners", new io.vertx.core.json.JsonArray()
+        .add(new JsonObject().put("protocol", "http").put("port", 0).put("instances", n)));
+  }
+
   /** Waits until /health/ready counts {@code n} instances, all bound. */
   static void awaitInstances(AdminClient admin, int n) {
     await().atMost(10, TimeUnit.SECONDS).until(() -> admin.get("/health/ready").body()
