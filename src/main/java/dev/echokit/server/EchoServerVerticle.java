@@ -437,7 +437,8 @@ public class EchoServerVerticle extends VerticleBase {
     if (m != null) {
       m.close();
     }
-    long served = connectionsByEventLoop().values().stream().mapToLong(Long::longValue).sum();
+    ListenerGroup g = group;
+    long served = g == null ? 0 : g.limits.admitted();
     log.info("EchoKit stopped after serving {} connection{}", served, served == 1 ? "" : "s");
     return Future.succeededFuture();
   }
