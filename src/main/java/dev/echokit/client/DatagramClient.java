@@ -155,8 +155,9 @@ final class DatagramClient {
     }
     List<String> wrong = new ArrayList<>();
     if (lost > 0) {
-      wrong.add(lost + " lost (no echo within " + options.peer().lossTimeoutMillis() + " ms; an EchoKit server "
-          + "drops datagrams beyond its udp.* limits)");
+      wrong.add(lost + " lost (no echo within " + options.peer().lossTimeoutMillis() + " ms; " + (echoed == 0
+          ? "is a UDP echo server listening on " + options.host() + ":" + options.port() + "?)"
+          : "an EchoKit server drops datagrams beyond its udp.* limits)"));
     }
     if (corrupted > 0) {
       wrong.add(corrupted + " corrupted (first: " + firstCorruption + ")");

@@ -16,11 +16,17 @@ import io.vertx.core.http.WebSocketFrameType;
 import java.nio.charset.StandardCharsets;
 
 /**
- * One request at a time over a WebSocket: each message goes out as one WebSocket message, text or binary (one frame up
- * to 64 KiB), and its echo must come back as one message of the same type with the same bytes, checked frame by frame
- * as they arrive.
+ * One request at a time over a WebSocket: each message goes out as one frame, text or binary, and its echo must come
+ * back as one message (in one frame or several) of the same type with the same bytes, checked frame by frame as they
+ * arrive.
  */
 final class WebSocketExchange implements Exchange {
+
+  /**
+   * Standard input lines have no length known up front: lines up to this size go out as one frame (longer ones as
+   * several), and echoes come back in frames up to this size.
+   */
+  static final int LINE_FRAME_LIMIT = 16 << 20;
 
   private final Vertx vertx;
   /** Held for the exchange's life: Vert.x 5 closes a client that becomes unreachable, killing its WebSocket. */
@@ -52,14 +58,18 @@ final class WebSocketExchange implements Exchange {
   }
 
   /**
-   * Opens the WebSocket ({@code wss://} with TLS) at the configured path. Frames keep Vert.x's default limit of 64 KiB,
-   * which EchoKit's http listener shares: a longer message goes out, and comes back, as several frames.
+   * Opens the WebSocket ({@code wss://} with TLS) at the configured path, with a frame limit that fits the largest
+   * message this client sends: each message goes out as one frame, as browsers send them, and its echo may come back
+   * as one frame too.
    */
   static Future<Exchange> connect(Vertx vertx, ClientOptions opts, TlsClientSettings tls) {
+    int frameLimit = frameLimit(opts);
     WebSocketClient client = vertx.createWebSocketClient(tls.apply(new WebSocketClientOptions()
         .setConnectTimeout(opts.connectTimeoutMillis())
         // Echo requests are latency-bound: never hold a small message back waiting for more data.
-        .setTcpNoDelay(true)));
+        .setTcpNoDelay(true)
+        .setMaxFrameSize(frameLimit)
+        .setMaxMessageSize(frameLimit)));
     String url = opts.peer().scheme() + "://" + opts.host() + ":" + opts.port() + opts.peer().webSocketPath();
     return client.connect(new WebSocketConnectOptions()
             .setHost(opts.host())
@@ -68,6 +78,19 @@ final class WebSocketExchange implements Exchange {
             .setSsl(opts.peer().tls()))
         .recover(err -> Future.failedFuture(connectFailed(opts, url, err)))
         .map(ws -> new WebSocketExchange(vertx, client, ws, opts.timeoutMillis()));
+  }
+
+  /** The largest message this client will send, so the largest frame its echo can come back in; at least Vert.x's default. */
+  private static int frameLimit(ClientOptions opts) {
+    long largest = WebSocketClientOptions.DEFAULT_MAX_FRAME_SIZE;
+    if (opts.stdin()) {
+      largest = Math.max(largest, LINE_FRAME_LIMIT);
+    }
+    largest = Math.max(largest, opts.payloadBytes());
+    for (String m : opts.messages()) {
+      largest = Math.max(largest, m.getBytes(StandardCharsets.UTF_8).length);
+    }
+    return (int) Math.min(Integer.MAX_VALUE, largest);
   }
 
   private static Throwable connectFailed(ClientOptions opts, String url, Throwable err) {
@@ -92,8 +115,8 @@ final class WebSocketExchange implements Exchange {
     received = 0;
     pending = Promise.promise();
     timer = vertx.setTimer(timeoutMillis, id -> fail(EchoException.timeout(timeoutMillis, received, expected.length())));
-    // One message: a single frame up to 64 KiB, else a first frame and continuations. A server that splits or merges
-    // messages shows up as a wrong echo.
+    // One message in one frame, since the frame limit fits it. A server that splits or merges messages shows up as a
+    // wrong echo.
     if (text) {
       ws.writeTextMessage(data.toString(StandardCharsets.UTF_8));
     } else {

@@ -27,8 +27,11 @@ public record HttpOptions(String webSocketPath, int maxMessageSize, int maxFrame
   public static final String DEFAULT_WEB_SOCKET_PATH = "/ws";
   /** A whole message is held in memory before it is echoed (its frame type must be kept): one MiB per connection. */
   public static final int DEFAULT_MAX_MESSAGE_SIZE = 1024 * 1024;
-  /** Vert.x's default frame size. */
-  public static final int DEFAULT_MAX_FRAME_SIZE = 65_536;
+  /**
+   * As large as a message: browsers and Node.js send each message as one frame, so a smaller frame limit would
+   * refuse their messages that the message limit allows; it costs nothing more, as a whole message is held anyway.
+   */
+  public static final int DEFAULT_MAX_FRAME_SIZE = DEFAULT_MAX_MESSAGE_SIZE;
   /** A body is held in memory to answer with its length: one MiB per request. */
   public static final int DEFAULT_MAX_BODY_SIZE = 1024 * 1024;
   /** Bounds what one connection may make the server hold. */

@@ -178,6 +178,11 @@ public record LoadReport(LoadOptions options, double durationSeconds, long messa
       kinds.append(kinds.length() == 0 ? "" : ", ").append(kind.label).append(' ').append(errors(kind));
     }
     s.append(format("  errors       %d  (%s)%n", totalErrors(), kinds));
+    if (udp() && errors(ErrorKind.LOST) > 0) {
+      s.append(format("    lost: no echo within %d ms. An EchoKit server drops what one address sends beyond "
+          + "udp.datagramsPerSecond and udp.bytesPerSecond (1000/s and 1 MiB/s by default): set them to 0 in its "
+          + "config to benchmark it%n", options.peer().lossTimeoutMillis()));
+    }
     for (String sample : errorSamples) {
       s.append("    ").append(sample).append(System.lineSeparator());
     }

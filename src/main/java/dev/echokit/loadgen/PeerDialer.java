@@ -46,7 +46,10 @@ final class PeerDialer {
           // Echo requests are latency-bound: never hold a small message back waiting for more data.
           .setTcpNoDelay(true)
           // Vert.x queues WebSockets beyond 50 per server by default; every connection of the run must open at once.
-          .setMaxConnections(options.connections())));
+          .setMaxConnections(options.connections())
+          // Each message goes out as one frame, as browsers send them, and its echo may come back as one frame.
+          .setMaxFrameSize(Math.max(WebSocketClientOptions.DEFAULT_MAX_FRAME_SIZE, options.sizeMax()))
+          .setMaxMessageSize(Math.max(WebSocketClientOptions.DEFAULT_MAX_MESSAGE_SIZE, options.sizeMax()))));
     } else {
       webSocketClient = null;
       netClient = vertx.createNetClient(tls.apply(new NetClientOptions()

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One WebSocket's load, like {@link EchoConnection} for TCP: messages cut from the payload block, each sent as one
- * binary message (one frame up to 64 KiB), at most {@code depth} in flight; each echo must come back as one binary message (in one frame or
+ * binary frame, at most {@code depth} in flight; each echo must come back as one binary message (in one frame or
  * several) of exactly the bytes sent, in order, and is timed. Everything here runs on the WebSocket's event loop.
  * Like {@link RawSocket} it uses two Vert.x internals: {@link BufferInternal} to send block slices and compare echoes
  * without copying, and {@link WebSocketInternal} for the channel's event loop, which times open-loop sends to the
@@ -166,7 +166,7 @@ final class WebSocketLoadConnection implements LoadConnection {
     offsets[slot] = offset;
     lengths[slot] = size;
     inFlight++;
-    // One frame up to Vert.x's (and EchoKit's) 64 KiB frame limit, else a first frame and continuations.
+    // One frame: the client's frame limit fits the largest message (see PeerDialer).
     ws.writeBinaryMessage(BufferInternal.buffer(block.slice(offset, size)));
   }
 

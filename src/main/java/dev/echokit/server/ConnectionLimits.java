@@ -4,6 +4,7 @@ import dev.echokit.config.LimitOptions;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /** Admits or refuses each new connection against the server-wide and per-address connection limits. */
 final class ConnectionLimits {
@@ -13,6 +14,8 @@ final class ConnectionLimits {
   /** Shared by every listener, whatever event loop it runs on: the limit is for the whole server. */
   private final AtomicInteger open = new AtomicInteger();
   private final ConcurrentHashMap<String, Integer> openByAddress = new ConcurrentHashMap<>();
+  /** Connections admitted since start, of every protocol that has connections (tcp, tls, http). */
+  private final LongAdder admitted = new LongAdder();
 
   ConnectionLimits(LimitOptions limits) {
     this.limits = limits;
@@ -46,6 +49,7 @@ final class ConnectionLimits {
       open.decrementAndGet();
       return LimitReason.MAX_CONNECTIONS_PER_IP;
     }
+    admitted.increment();
     return null;
   }
 
@@ -57,5 +61,9 @@ final class ConnectionLimits {
 
   int open() {
     return open.get();
+  }
+
+  long admitted() {
+    return admitted.sum();
   }
 }

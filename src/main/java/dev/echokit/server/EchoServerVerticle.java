@@ -10,8 +10,8 @@ import dev.echokit.config.ServerOptions;
 import dev.echokit.config.TlsOptions;
 import dev.echokit.metrics.AdminServer;
 import dev.echokit.metrics.EchoMetrics;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
@@ -19,31 +19,35 @@ import io.vertx.core.net.ServerSSLOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.BindException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The echo server: reads its options, then deploys each configured listener (TCP, TLS, UDP, HTTP) as one
- * verticle per event loop, all instances of a listener accepting on the same host and port, and tells
- * where each one listens.
+ * verticle per event loop, all instances of a listener accepting on the same host and port, tells where each
+ * one listens, and with {@code config.scanPeriod} applies changes to its config file while it runs.
  */
 public class EchoServerVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(EchoServerVerticle.class);
 
   /**
-   * Vert.x lets listeners share one random port when they all ask for the same negative port; each
-   * server takes its own negative number so two servers in one Vert.x never share by accident.
+   * A drained listener's socket may stay bound a moment after Vert.x reports it closed (Java NIO closes a channel
+   * registered with a selector at that selector's next turn): its replacement on the same address tries this
+   * often, {@link #REBIND_RETRY_MILLIS} apart, before it gives up — a second in all, far more than that turn takes.
    */
-  private static final AtomicInteger NEXT_RANDOM_PORT_GROUP = new AtomicInteger();
+  static final int REBIND_ATTEMPTS = 20;
+  static final long REBIND_RETRY_MILLIS = 50;
 
   private final ServerOptions given;
-  private final List<RunningListener> running = new CopyOnWriteArrayList<>();
-  private final AtomicInteger nextMeterIndex = new AtomicInteger();
+  /** The listeners serving, in the order configured; replaced whole by a reload. */
+  private volatile List<RunningListener> running = List.of();
+  private volatile ListenerDeployer deployer;
   private volatile ServerOptions options;
   private volatile ListenerGroup group;
   private volatile EchoMetrics metrics;
@@ -85,54 +89,304 @@ public class EchoServerVerticle extends VerticleBase {
       log.warn("{} is set but there is no config file to watch", ReloadOptions.SCAN_PERIOD);
       return;
     }
-    watcher = new ConfigWatcher(vertx, path, config(), this::apply);
+    watcher = new ConfigWatcher(vertx, path, config(), this::tlsFilesInUse, this::apply);
     watcher.start(reload.scanPeriodMillis());
     log.info("EchoKit applies changes to {} within {} ms", path, reload.scanPeriodMillis());
   }
 
   /**
-   * Applies what can change while connections are open — logLevel and the limits (connection counts at
-   * once, the per-connection limits to connections accepted from now on) — and names what needs a restart.
+   * Applies a re-read configuration: logLevel and the limits at once; the listeners — their instances, address,
+   * protocol settings and certificates — as {@link ReloadPlan} says; and names what needs a restart. New
+   * listeners and certificates are checked (bound, loaded) before anything else changes: if one fails, the
+   * returned future fails with a one-line reason and the running configuration stays whole.
    */
-  void apply(ServerOptions next) {
-    ServerOptions running = options;
-    ServerOptions live = running.withLogLevel(next.logLevel()).withLimits(next.limits());
+  Future<Void> apply(ServerOptions next) {
+    ServerOptions was = options;
+    ServerOptions target = new ServerOptions(next.host(), next.port(), next.instances(), next.listeners(),
+        next.logLevel(), was.writeQueueMaxSize(), was.echoMode(), was.shutdownTimeoutMillis(), next.limits(),
+        was.metrics());
     List<String> restart = new ArrayList<>();
     JsonObject wanted = next.toJson();
-    JsonObject kept = live.toJson();
+    JsonObject kept = target.toJson();
     for (String key : wanted.fieldNames()) {
       if (!wanted.getValue(key).equals(kept.getValue(key))) {
         restart.add(key);
       }
     }
-    if (!live.equals(running)) {
-      LogLevels.apply(live.logLevel());
-      group.limits.update(live.limits());
-      options = live;
-      log.info("config reloaded: logLevel {}, limits {}", live.logLevel(), live.limits());
+    List<ListenerOptions> listeners = target.effectiveListeners();
+    ReloadPlan plan = ReloadPlan.of(running, listeners);
+    return credentials(plan, listeners)
+        .compose(tls -> bindNew(target, plan, listeners, tls)
+            .compose(started -> commit(was, target, plan, listeners, tls, started)))
+        .onSuccess(v -> {
+          if (!restart.isEmpty()) {
+            log.warn("config change of {} takes effect after a restart", String.join(", ", restart));
+          }
+        });
+  }
+
+  /**
+   * For each wanted listener, the TLS settings it starts with or changes to, loaded (a broken file fails here,
+   * before anything changes); null where it has no TLS or keeps what it has — same settings, same file contents.
+   */
+  private Future<List<Credentials>> credentials(ReloadPlan plan, List<ListenerOptions> wanted) {
+    List<Credentials> all = new ArrayList<>();
+    Future<Void> loaded = Future.succeededFuture();
+    for (int i = 0; i < wanted.size(); i++) {
+      int index = i;
+      RunningListener kept = plan.kept().get(i);
+      loaded = loaded.compose(v -> credentials(wanted.get(index), index, kept)).map(c -> {
+        all.add(c);
+        return null;
+      });
     }
-    if (!restart.isEmpty()) {
-      log.warn("config change of {} takes effect after a restart", String.join(", ", restart));
+    return loaded.map(v -> all);
+  }
+
+  /** Blocking work (files, key parsing, key generation for a self-signed certificate) on a worker thread. */
+  private Future<Credentials> credentials(ListenerOptions listener, int index, RunningListener kept) {
+    TlsOptions tls = listener.tls();
+    if (tls == null) {
+      return Future.succeededFuture(null);
     }
+    return vertx.<Credentials>executeBlocking(() -> {
+      TlsFiles files = TlsFiles.read(tls);
+      if (kept != null && tls.equals(kept.options.tls()) && files.equals(kept.files)) {
+        return null;
+      }
+      ServerSSLOptions ssl = TlsCredentials.serverOptions(tls, listener.host());
+      KeyPairCheck.check(ssl.getKeyCertOptions().getKeyManagerFactory(vertx));
+      if (ssl.getTrustOptions() != null) {
+        ssl.getTrustOptions().getTrustManagerFactory(vertx);
+      }
+      return new Credentials(ssl, files);
+    }).recover(err -> Future.failedFuture(new ConfigException("cannot set up TLS for " + ListenerOptions.KEY + "["
+        + index + "]: " + err.getMessage())));
+  }
+
+  /**
+   * Binds every wanted listener that is new on its address, while the old listeners still serve. If one cannot
+   * bind, those bound before it are drained again and the reload fails with its reason.
+   */
+  private Future<List<RunningListener>> bindNew(ServerOptions target, ReloadPlan plan, List<ListenerOptions> wanted,
+                                                List<Credentials> tls) {
+    RunningListener[] started = new RunningListener[wanted.size()];
+    Future<Void> bound = Future.succeededFuture();
+    for (int i = 0; i < wanted.size(); i++) {
+      int index = i;
+      if (plan.starts(i) && plan.inPlace().get(i) == null) {
+        bound = bound.compose(v -> start(target, wanted.get(index), tls.get(index), portSetting(target, index, true))
+            .map(r -> {
+              started[index] = r;
+              return null;
+            }));
+      }
+    }
+    return bound
+        .onFailure(err -> {
+          // Not waited for: a connection accepted meanwhile gets its graceful drain, the rejection need not wait.
+          for (RunningListener r : started) {
+            if (r != null) {
+              deployer.drain(r);
+            }
+          }
+        })
+        .map(v -> Arrays.asList(started));
+  }
+
+  private Future<RunningListener> start(ServerOptions opts, ListenerOptions listener, Credentials tls,
+                                        String portSetting) {
+    group.starting(listener.instances());
+    return deployer.start(opts, listener, tls == null ? null : tls.ssl(), tls == null ? TlsFiles.NONE : tls.files(),
+        portSetting);
+  }
+
+  /**
+   * Everything that cannot fail the reload any more: the new options, rescaled listeners, new certificates, the
+   * drain of listeners no longer wanted and the replacement of those that change protocol on their address.
+   * Completes once every listener is as wanted, but before drained and retired instances are gone.
+   */
+  private Future<Void> commit(ServerOptions was, ServerOptions target, ReloadPlan plan, List<ListenerOptions> wanted,
+                              List<Credentials> tls, List<RunningListener> started) {
+    options = target;
+    if (!target.logLevel().equals(was.logLevel()) || !target.limits().equals(was.limits())) {
+      LogLevels.apply(target.logLevel());
+      group.limits.update(target.limits());
+      log.info("config reloaded: logLevel {}, limits {}", target.logLevel(), target.limits());
+    }
+    RunningListener[] slots = new RunningListener[wanted.size()];
+    List<Future<?>> changes = new ArrayList<>();
+    for (int i = 0; i < wanted.size(); i++) {
+      RunningListener kept = plan.kept().get(i);
+      if (kept != null) {
+        slots[i] = kept;
+        // The certificate first: instances added next should not start with the old one.
+        Future<Void> certificate = tls.get(i) == null ? Future.succeededFuture() : updateTls(kept, tls.get(i));
+        ListenerOptions options = wanted.get(i);
+        TlsOptions before = kept.options.tls();
+        changes.add(certificate.transform(done ->
+            rescale(target, kept, done.succeeded() ? options : options.withTls(before))));
+      } else if (started.get(i) != null) {
+        slots[i] = started.get(i);
+        logListening(slots[i]);
+      }
+    }
+    for (RunningListener r : plan.drained()) {
+      drain(r);
+    }
+    running = present(slots);
+    Future<Void> replaced = Future.succeededFuture();
+    for (int i = 0; i < wanted.size(); i++) {
+      RunningListener old = plan.inPlace().get(i);
+      if (old != null) {
+        int index = i;
+        replaced = replaced.compose(v -> replaceInPlace(target, old, wanted.get(index), tls.get(index), index)
+            .map(r -> {
+              slots[index] = r;
+              running = present(slots);
+              return null;
+            }));
+      }
+    }
+    changes.add(replaced);
+    return Future.join(changes).mapEmpty();
+  }
+
+  /** More instances join the listener's socket; fewer retire the newest ones, whose connections are served on. */
+  private Future<Void> rescale(ServerOptions target, RunningListener r, ListenerOptions wanted) {
+    int before = r.options.instances();
+    r.options = wanted;
+    int after = wanted.instances();
+    if (after > before) {
+      group.starting(after - before);
+      log.info("{}: {} → {} instances", r.bound().urls().get(0), before, after);
+      return deployer.deploy(target, r, after - before)
+          .onFailure(err -> log.error("{}: {} of {} instances running, the others could not start: {}",
+              r.bound().urls().get(0), r.instances.size(), after, err.getMessage()));
+    }
+    if (after < before) {
+      log.info("{}: {} → {} instances; the {} retired stop accepting and serve their open connections until these "
+          + "close", r.bound().urls().get(0), before, after, before - after);
+      // Not waited for: retired connections may stay open for as long as their clients and the limits allow.
+      deployer.retire(r, before - after);
+    }
+    return Future.succeededFuture();
+  }
+
+  /** Swaps the certificate for connections accepted from now on; the instances share their first one's TLS. */
+  private Future<Void> updateTls(RunningListener r, Credentials tls) {
+    String url = r.bound().urls().get(0);
+    return r.instances.get(0).verticle().updateSsl(tls.ssl())
+        .onSuccess(v -> {
+          r.ssl = tls.ssl();
+          r.files = tls.files();
+          log.info("{}: TLS reloaded for connections accepted from now on; open ones keep theirs", url);
+        })
+        .onFailure(err -> log.error("{}: the new TLS settings could not be applied, the old ones stay: {}", url,
+            err.getMessage()))
+        .mapEmpty();
+  }
+
+  private void drain(RunningListener r) {
+    log.info("EchoKit stopped listening on {}; its open connections get up to {} ms to finish their echoes",
+        r.bound().urls().get(0), options.shutdownTimeoutMillis());
+    deployer.drain(r);
+  }
+
+  /**
+   * A listener that changes protocol or protocol settings on the same address cannot be bound before the old
+   * one lets go of it: the old one drains first, then the new one starts; in between the address refuses
+   * connections and the server reports itself not ready.
+   */
+  private Future<RunningListener> replaceInPlace(ServerOptions target, RunningListener old, ListenerOptions wanted,
+                                                 Credentials tls, int index) {
+    String url = old.bound().urls().get(0);
+    log.info("EchoKit replaces {} on the same address: it drains first (up to {} ms), then {}://{}:{} starts", url,
+        target.shutdownTimeoutMillis(), wanted.scheme(), wanted.host(), wanted.port());
+    // Announced before the drain, so that readiness is DOWN while the address refuses connections.
+    group.starting(wanted.instances());
+    return deployer.drain(old)
+        .compose(v -> bindAgain(target, wanted, tls, index, 1))
+        .onSuccess(this::logListening)
+        .onFailure(err -> log.error("{}: the replacement could not start and the address is not served until the "
+            + "next config change: {}", url, err.getMessage()))
+        .recover(err -> Future.succeededFuture(null));
+  }
+
+  /** Binds the replacement on the address its predecessor just let go of, retrying while the kernel still holds it. */
+  private Future<RunningListener> bindAgain(ServerOptions target, ListenerOptions wanted, Credentials tls, int index,
+                                            int attempt) {
+    return deployer.start(target, wanted, tls == null ? null : tls.ssl(), tls == null ? TlsFiles.NONE : tls.files(),
+            portSetting(target, index, true))
+        .recover(err -> {
+          if (attempt >= REBIND_ATTEMPTS || !addressInUse(err)) {
+            return Future.failedFuture(err);
+          }
+          Promise<RunningListener> again = Promise.promise();
+          // On this verticle's context: a timer set on the drained listener's context would die with it.
+          context.runOnContext(v -> vertx.setTimer(REBIND_RETRY_MILLIS, t -> {
+            group.starting(wanted.instances());
+            bindAgain(target, wanted, tls, index, attempt + 1).onComplete(again);
+          }));
+          return again.future();
+        });
+  }
+
+  private static boolean addressInUse(Throwable err) {
+    for (Throwable t = err; t != null; t = t.getCause()) {
+      if (t instanceof BindException || String.valueOf(t.getMessage()).contains("Address already in use")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static List<RunningListener> present(RunningListener[] slots) {
+    return Arrays.stream(slots).filter(Objects::nonNull).toList();
+  }
+
+  /** Where a listener's port is set, for the message when it cannot bind: reloads read the file's keys. */
+  private static String portSetting(ServerOptions opts, int index, boolean reload) {
+    if (opts.listeners().isEmpty()) {
+      return reload ? ServerOptions.PORT : "ECHOKIT_PORT";
+    }
+    return ListenerOptions.KEY + "[" + index + "]." + ServerOptions.PORT;
+  }
+
+  /** The file digests behind every running TLS listener's certificate, for the watcher to spot a rotation. */
+  Map<String, String> tlsFilesInUse() {
+    Map<String, String> inUse = new TreeMap<>();
+    running.forEach(r -> inUse.putAll(r.files.digests()));
+    return inUse;
   }
 
   private Future<String> listen(ServerOptions opts) {
     options = opts;
     LogLevels.apply(opts.logLevel());
     List<ListenerOptions> wanted = opts.effectiveListeners();
-    ListenerGroup listenerGroup = new ListenerGroup(wanted.stream().mapToInt(ListenerOptions::instances).sum(),
-        opts.limits());
+    ListenerGroup listenerGroup = new ListenerGroup(opts.limits());
+    listenerGroup.starting(wanted.stream().mapToInt(ListenerOptions::instances).sum());
     group = listenerGroup;
     EchoMetrics echoMetrics = opts.metrics().enabled() ? EchoMetrics.forVertx(vertx) : EchoMetrics.off();
     metrics = echoMetrics;
     echoMetrics.readiness(listenerGroup::ready);
+    deployer = new ListenerDeployer(vertx, context, listenerGroup, echoMetrics);
     // One after the other, so that a failure names the first listener that could not start.
-    Future<Void> started = Future.succeededFuture();
+    List<RunningListener> started = new ArrayList<>();
+    Future<Void> all = Future.succeededFuture();
     for (int i = 0; i < wanted.size(); i++) {
       int index = i;
-      started = started.compose(v -> deploy(opts, index, wanted.get(index), listenerGroup, echoMetrics));
+      ListenerOptions listener = wanted.get(i);
+      all = all.compose(v -> credentials(listener, index, null))
+          .compose(tls -> deployer.start(opts, listener, tls == null ? null : tls.ssl(),
+              tls == null ? TlsFiles.NONE : tls.files(), portSetting(opts, index, false)))
+          .map(r -> {
+            started.add(r);
+            running = List.copyOf(started);
+            return null;
+          });
     }
-    return started
+    return all
         .compose(v -> startAdmin(opts.metrics(), echoMetrics, listenerGroup))
         .map(v -> {
           running.forEach(this::logListening);
@@ -140,50 +394,9 @@ public class EchoServerVerticle extends VerticleBase {
         });
   }
 
-  /** Deploys one listener's instances, all binding the same address, with TLS credentials shared by all of them. */
-  private Future<Void> deploy(ServerOptions opts, int index, ListenerOptions listener, ListenerGroup listenerGroup,
-                              EchoMetrics echoMetrics) {
-    int bindPort = listener.port() != 0 ? listener.port() : -1 - NEXT_RANDOM_PORT_GROUP.getAndIncrement() % 65535;
-    String portSetting = opts.listeners().isEmpty() ? "ECHOKIT_PORT" : ListenerOptions.KEY + "[" + index + "].port";
-    // Reading key files blocks, and generating a self-signed certificate takes seconds on a busy machine: not on an
-    // event loop, where Vert.x would warn of a blocked thread and stall the listeners already started.
-    Future<ServerSSLOptions> credentials = listener.tls() == null ? Future.succeededFuture()
-        : vertx.<ServerSSLOptions>executeBlocking(() -> TlsCredentials.serverOptions(listener.tls(), listener.host()))
-            .recover(e -> Future.failedFuture(new ConfigException("cannot set up TLS for " + ListenerOptions.KEY + "["
-                + index + "]: " + e.getMessage())));
-    String mode = switch (listener.protocol()) {
-      case TCP, TLS -> opts.echoMode().name().toLowerCase();
-      case UDP -> "datagram";
-      case HTTP -> "message";
-    };
-    List<EchoListener> instances = new CopyOnWriteArrayList<>();
-    return credentials.compose(ssl -> vertx.deployVerticle(() -> {
-          ListenerContext context = new ListenerContext(opts, listener, bindPort, listenerGroup,
-              echoMetrics.listener(nextMeterIndex.getAndIncrement(), mode, listener.scheme(),
-                  LimitReason.tags(listener.protocol())), ssl);
-          EchoListener verticle = create(context);
-          instances.add(verticle);
-          return verticle;
-        }, new DeploymentOptions().setInstances(listener.instances()))
-        .recover(err -> Future.failedFuture(ListenException.describe(err, listener.scheme(), listener.host(),
-            listener.port(), portSetting)))
-        .map(id -> {
-          running.add(new RunningListener(listener, id, instances, ssl));
-          return null;
-        }));
-  }
-
-  private static EchoListener create(ListenerContext context) {
-    return switch (context.listener().protocol()) {
-      case TCP, TLS -> new TcpEchoListener(context);
-      case UDP -> new UdpEchoListener(context);
-      case HTTP -> new HttpEchoListener(context);
-    };
-  }
-
   private void logListening(RunningListener r) {
-    ListenerOptions l = r.options();
-    BoundListener bound = new BoundListener(l, r.port());
+    ListenerOptions l = r.options;
+    BoundListener bound = r.bound();
     String loops = l.instances() + " event loop" + (l.instances() == 1 ? "" : "s");
     switch (l.protocol()) {
       case TCP, TLS -> log.info("EchoKit listening on {} ({}, {} echo{})", bound.urls().get(0), loops,
@@ -224,7 +437,8 @@ public class EchoServerVerticle extends VerticleBase {
     if (m != null) {
       m.close();
     }
-    long served = connectionsByEventLoop().values().stream().mapToLong(Long::longValue).sum();
+    ListenerGroup g = group;
+    long served = g == null ? 0 : g.limits.admitted();
     log.info("EchoKit stopped after serving {} connection{}", served, served == 1 ? "" : "s");
     return Future.succeededFuture();
   }
@@ -271,34 +485,22 @@ public class EchoServerVerticle extends VerticleBase {
 
   /** The port of the first listener of {@code protocol}, or -1 when there is none. */
   public int actualPort(Protocol protocol) {
-    return running.stream().filter(r -> r.options().protocol() == protocol).mapToInt(RunningListener::port)
+    return running.stream().filter(r -> r.options.protocol() == protocol).mapToInt(RunningListener::port)
         .findFirst().orElse(-1);
   }
 
   /** Every listener that is serving, in the order configured. */
   public List<BoundListener> listeners() {
-    return running.stream().map(r -> new BoundListener(r.options(), r.port())).toList();
+    return running.stream().map(RunningListener::bound).toList();
   }
 
-  /** Connections accepted so far, by the event-loop thread that serves them. */
+  /** Connections accepted so far, by the event-loop thread that serves them (instances a reload retired included). */
   public Map<String, Long> connectionsByEventLoop() {
-    Map<String, Long> byThread = new TreeMap<>();
-    for (RunningListener r : running) {
-      for (EchoListener l : r.instances()) {
-        if (l instanceof TcpEchoListener tcp) {
-          tcp.acceptedByThread().forEach((thread, n) -> byThread.merge(thread, n, Long::sum));
-        }
-      }
-    }
-    return byThread;
+    ListenerDeployer d = deployer;
+    return d == null ? Map.of() : d.acceptedByThread(running);
   }
 
-  /** One configured listener while it serves: its deployment, its verticles and its TLS settings. */
-  private record RunningListener(ListenerOptions options, String deploymentId, List<EchoListener> instances,
-                                 ServerSSLOptions ssl) {
-
-    int port() {
-      return instances.isEmpty() ? -1 : instances.get(0).actualPort();
-    }
+  /** A listener's TLS settings, and the digests of the files they were loaded from. */
+  private record Credentials(ServerSSLOptions ssl, TlsFiles files) {
   }
 }

@@ -5,6 +5,7 @@ import dev.echokit.config.LimitOptions;
 import dev.echokit.config.ServerOptions;
 import dev.echokit.metrics.ListenerMeters;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -48,8 +49,12 @@ final class HttpEchoListener extends EchoListener {
   private final Map<HttpConnection, HttpConnectionSlot> slots = new HashMap<>();
   /** Every admitted connection still open, upgraded or not, for the idle and duration checks. */
   private final Set<HttpConnectionSlot> open = new HashSet<>();
+  /** Open WebSockets, so that a retired instance's can be closed when the server stops; event loop only. */
+  private final Set<WebSocketEcho> webSockets = new HashSet<>();
   private HttpServer server;
   private long sweepTimer = -1;
+  /** Set by a reload that retires this instance with fewer of its kind: its WebSockets keep echoing. */
+  private boolean keepConnections;
 
   HttpEchoListener(ListenerContext context) {
     this.context = context;
@@ -93,6 +98,10 @@ final class HttpEchoListener extends EchoListener {
       log.info("EchoKit draining: no new connections; open ones get up to {} ms to finish their echoes",
           options.shutdownTimeoutMillis());
     }
+    if (keepConnections) {
+      // Retired by a reload and now the server stops: the WebSockets it kept go the way of every other one.
+      List.copyOf(webSockets).forEach(WebSocketEcho::shutDown);
+    }
     return server.shutdown(options.shutdownTimeoutMillis(), TimeUnit.MILLISECONDS).andThen(done -> {
       vertx.cancelTimer(sweepTimer);
       meters.close();
@@ -117,8 +126,21 @@ final class HttpEchoListener extends EchoListener {
   }
 
   @Override
+  Future<?> leave(boolean keep) {
+    Promise<Void> left = Promise.promise();
+    // On this instance's event loop: its WebSockets' shutdown handlers read keepConnections there.
+    super.context.runOnContext(v -> {
+      keepConnections = keep;
+      server.shutdown(keep ? TcpEchoListener.RETIRED_GRACE_MILLIS : options.shutdownTimeoutMillis(),
+          TimeUnit.MILLISECONDS).onComplete(left);
+    });
+    return left.future();
+  }
+
+  /** Open ones keep their certificate; forced, because a rotated file keeps its path and so looks unchanged. */
+  @Override
   Future<Boolean> updateSsl(ServerSSLOptions ssl) {
-    return server.updateSSLOptions(ssl);
+    return server.updateSSLOptions(ssl, true);
   }
 
   @Override
@@ -205,11 +227,14 @@ final class HttpEchoListener extends EchoListener {
     request.toWebSocket()
         .onSuccess(ws -> {
           slots.remove(connection);
+          WebSocketEcho echo = WebSocketEcho.start(ws, http.maxMessageSize(), options.writeQueueMaxSize(), meters,
+              slot, () -> keepConnections);
+          webSockets.add(echo);
           ws.closeHandler(v -> {
+            webSockets.remove(echo);
             open.remove(slot);
             slot.release();
           });
-          WebSocketEcho.start(ws, http.maxMessageSize(), options.writeQueueMaxSize(), meters, slot);
           log.debug("{} WebSocket opened", ws.remoteAddress());
         })
         // Vert.x has already answered a broken handshake with an error status.

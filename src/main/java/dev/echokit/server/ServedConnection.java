@@ -85,6 +85,14 @@ final class ServedConnection {
     }
   }
 
+  /** Closes the connection now, whatever it is doing: the end of a drain's time. */
+  void closeNow() {
+    if (open) {
+      open = false;
+      socket.close();
+    }
+  }
+
   /**
    * The server is shutting down: keep echoing, and close as soon as the client has been quiet for
    * {@link #QUIET_MILLIS} and every echo has been written. A client that keeps sending, or never reads,
@@ -96,18 +104,41 @@ final class ServedConnection {
       if (!open) {
         return;
       }
-      if (received != seen || socket.writeQueueFull()) {
+      // Silence while reading is paused by backpressure says nothing about the client: the kernel may hold more.
+      if (received != seen || socket.writeQueueFull() || SocketInternals.readingPaused(socket)) {
         closeWhenQuiet();
         return;
       }
       // An empty write completes once every echo queued before it has reached the kernel.
-      socket.write(Buffer.buffer()).onSuccess(v -> {
-        if (received == seen) {
-          socket.close();
-        } else {
-          closeWhenQuiet();
-        }
-      });
+      socket.write(Buffer.buffer()).onSuccess(v -> confirmQuiet());
     });
   }
+
+  /**
+   * Every echo is written: close if the client sends nothing for one more quiet period, with reading on from its
+   * start. Reading resumes as the echoes drain, possibly in the very event-loop turn that completed the empty
+   * write and before the bytes waiting in the kernel are read: closing at once would drop them (and reset).
+   */
+  private void confirmQuiet() {
+    if (!open) {
+      return;
+    }
+    if (SocketInternals.readingPaused(socket)) {
+      closeWhenQuiet();
+      return;
+    }
+    long seen = received;
+    vertx.setTimer(QUIET_MILLIS, t -> {
+      if (!open) {
+        return;
+      }
+      // Reading pauses only after a read, so an unchanged count means nothing came in all along.
+      if (received == seen) {
+        socket.close();
+      } else {
+        closeWhenQuiet();
+      }
+    });
+  }
+
 }

@@ -1,6 +1,7 @@
 package dev.echokit.server;
 
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
@@ -67,6 +68,15 @@ final class SocketInternals {
     ChannelHandlerContext ctx = ((NetSocketInternal) socket).channelHandlerContext();
     ctx.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
     ctx.pipeline().addBefore(VERTX_HANDLER, "echokit-direct-echo", echo);
+  }
+
+  /**
+   * Whether the connection has stopped reading: its echoes wait to drain (backpressure), or the NetSocket is
+   * paused. Then a silent client may still have bytes waiting in the kernel.
+   */
+  static boolean readingPaused(NetSocket socket) {
+    Channel channel = ((NetSocketInternal) socket).channelHandlerContext().channel();
+    return !channel.config().isAutoRead() || !channel.isWritable();
   }
 
   /** Closes once every byte written before has reached the kernel: the last echo is never dropped. */

@@ -4,6 +4,7 @@ import dev.echokit.config.LimitOptions;
 import dev.echokit.config.ServerOptions;
 import dev.echokit.metrics.ListenerMeters;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
@@ -25,6 +26,13 @@ final class TcpEchoListener extends EchoListener {
 
   private static final Logger log = LoggerFactory.getLogger(TcpEchoListener.class);
 
+  /**
+   * How long Vert.x may hold the connections of an instance retired by a reload. In practice never: they end
+   * when their client or a limit (idleTimeout, maxConnectionDuration, maxConnectionBytes) closes them, or when
+   * the server stops. Vert.x's shutdown needs a number; a century keeps every timer's nanoseconds inside a long.
+   */
+  static final long RETIRED_GRACE_MILLIS = TimeUnit.DAYS.toMillis(36_500);
+
   private final ListenerContext context;
   private final ServerOptions options;
   private final ListenerGroup group;
@@ -34,6 +42,9 @@ final class TcpEchoListener extends EchoListener {
   private final Set<ServedConnection> open = new HashSet<>();
   private NetServer server;
   private long sweepTimer = -1;
+  private long forceCloseTimer = -1;
+  /** Set when a reload retires this instance: its connections are served on instead of drained. Event loop only. */
+  private boolean keepConnections;
 
   TcpEchoListener(ListenerContext context) {
     this.context = context;
@@ -87,20 +98,43 @@ final class TcpEchoListener extends EchoListener {
   /** Stops accepting, lets open connections finish their echoes, and closes what is left at the timeout. */
   @Override
   public Future<?> stop() {
+    long timeout = options.shutdownTimeoutMillis();
     if (group.startDraining()) {
-      log.info("EchoKit draining: no new connections; open ones get up to {} ms to finish their echoes",
-          options.shutdownTimeoutMillis());
+      log.info("EchoKit draining: no new connections; open ones get up to {} ms to finish their echoes", timeout);
     }
-    return server.shutdown(options.shutdownTimeoutMillis(), TimeUnit.MILLISECONDS)
+    if (keepConnections) {
+      // Retired by a reload and now the server stops: its remaining connections drain like every other.
+      List.copyOf(open).forEach(ServedConnection::closeWhenQuiet);
+      if (timeout > 0) {
+        forceCloseTimer = vertx.setTimer(timeout, t -> List.copyOf(open).forEach(ServedConnection::closeNow));
+      } else {
+        List.copyOf(open).forEach(ServedConnection::closeNow);
+      }
+    }
+    return server.shutdown(timeout, TimeUnit.MILLISECONDS)
         .andThen(done -> {
           vertx.cancelTimer(sweepTimer);
+          vertx.cancelTimer(forceCloseTimer);
           meters.close();
         });
   }
 
   @Override
+  Future<?> leave(boolean keep) {
+    Promise<Void> left = Promise.promise();
+    // On this instance's event loop: the shutdown handlers of its connections read keepConnections there.
+    super.context.runOnContext(v -> {
+      keepConnections = keep;
+      server.shutdown(keep ? RETIRED_GRACE_MILLIS : options.shutdownTimeoutMillis(), TimeUnit.MILLISECONDS)
+          .onComplete(left);
+    });
+    return left.future();
+  }
+
+  /** Open ones keep their certificate; forced, because a rotated file keeps its path and so looks unchanged. */
+  @Override
   Future<Boolean> updateSsl(ServerSSLOptions ssl) {
-    return server.updateSSLOptions(ssl);
+    return server.updateSSLOptions(ssl, true);
   }
 
   @Override
@@ -152,8 +186,13 @@ final class TcpEchoListener extends EchoListener {
       group.limits.release(address);
       log.debug("{} closed", peer);
     });
-    // Without a shutdown handler Vert.x would hold every connection, idle or not, until the timeout.
-    socket.shutdownHandler(v -> connection.closeWhenQuiet());
+    // Without a shutdown handler Vert.x would hold every connection, idle or not, until the timeout. A retired
+    // instance's connections are the exception: they are served on until they end on their own.
+    socket.shutdownHandler(v -> {
+      if (!keepConnections) {
+        connection.closeWhenQuiet();
+      }
+    });
     switch (options.echoMode()) {
       case DIRECT -> SocketInternals.echoDirectly(socket, new DirectEcho(connection));
       case PIPE -> PipeEcho.start(socket, connection);

@@ -14,6 +14,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.function.BooleanSupplier;
 
 /** Echoes each WebSocket message back whole and with its frame type (text as text, binary as binary). */
 final class WebSocketEcho {
@@ -53,10 +54,11 @@ final class WebSocketEcho {
 
   /**
    * Starts echoing on {@code ws}, the upgraded connection of {@code slot}; {@code writeQueueMaxSize} bytes may
-   * wait to be written before reads pause. From now on a broken connection limit closes it with 1001.
+   * wait to be written before reads pause. From now on a broken connection limit closes it with 1001, and so
+   * does the server's shutdown, unless {@code keptByRetiredInstance} says a reload retired its instance.
    */
-  static void start(ServerWebSocket ws, int maxMessageSize, int writeQueueMaxSize, ListenerMeters meters,
-                    HttpConnectionSlot slot) {
+  static WebSocketEcho start(ServerWebSocket ws, int maxMessageSize, int writeQueueMaxSize, ListenerMeters meters,
+                             HttpConnectionSlot slot, BooleanSupplier keptByRetiredInstance) {
     WebSocketEcho echo = new WebSocketEcho(ws, maxMessageSize, meters, slot);
     slot.closeWith((limit, reason) -> echo.close(GOING_AWAY, reason + " (" + limit.key + ")"));
     ws.setWriteQueueMaxSize(writeQueueMaxSize);
@@ -68,7 +70,18 @@ final class WebSocketEcho {
     // Reads pause while the client is not taking its echoes; they resume once the queue has drained.
     ws.drainHandler(v -> ws.resume());
     // Without a shutdown handler Vert.x would hold the WebSocket until the shutdown timeout and then drop it.
-    ws.shutdownHandler(v -> echo.close(GOING_AWAY, "server shutting down"));
+    // An instance retired by a reload stops accepting but keeps its WebSockets echoing until they end.
+    ws.shutdownHandler(v -> {
+      if (!keptByRetiredInstance.getAsBoolean()) {
+        echo.shutDown();
+      }
+    });
+    return echo;
+  }
+
+  /** Closes with 1001: the server is stopping. */
+  void shutDown() {
+    close(GOING_AWAY, "server shutting down");
   }
 
   private void onFrame(WebSocketFrame frame) {

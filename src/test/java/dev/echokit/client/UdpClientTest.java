@@ -86,6 +86,18 @@ class UdpClientTest {
   }
 
   @Test
+  @DisplayName("when nothing at all comes back, the line asks whether a UDP echo server listens there")
+  void nothingAnswers(Vertx vertx, VertxTestContext ctx) throws SocketException {
+    peer = new PlainDatagramPeer((index, data) -> null);
+    run(vertx, to(peer.port())).onComplete(ctx.failing(err -> ctx.verify(() -> {
+      assertThat(printed).containsExactly("udp: 1 sent, 0 echoed, 1 lost");
+      assertThat(err).hasMessage("udp: 1 of 1 datagrams failed: 1 lost (no echo within 1000 ms; is a UDP echo server "
+          + "listening on 127.0.0.1:" + peer.port() + "?)");
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
   @DisplayName("an echo with a changed byte is counted corrupted, naming the offset and both bytes")
   void countsCorruptedEchoes(Vertx vertx, VertxTestContext ctx) throws SocketException {
     peer = new PlainDatagramPeer((index, data) -> {

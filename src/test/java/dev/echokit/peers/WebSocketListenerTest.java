@@ -71,7 +71,7 @@ class WebSocketListenerTest {
   }
 
   @Test
-  @DisplayName("client --ws --payload: 512 KiB, more than one 64 KiB frame, comes back as one binary message")
+  @DisplayName("client --ws --payload: 512 KiB, larger than Vert.x's default 64 KiB frame, comes back as one message")
   void clientBinary(Vertx vertx, VertxTestContext ctx) {
     client(vertx, false, o -> o.withPayloadBytes(512 << 10))
         .onComplete(ctx.succeeding(v -> ctx.verify(() -> {

@@ -72,6 +72,29 @@ class GracefulShutdownTest {
     })));
   }
 
+  @ParameterizedTest(name = "{0} echo")
+  @EnumSource(EchoMode.class)
+  @Timeout(value = 40, timeUnit = TimeUnit.SECONDS)
+  @DisplayName("on undeploy a stalled client that starts reading only later still gets every byte, then a clean close")
+  void lateReaderDrainsThenCloses(EchoMode mode, Vertx vertx, VertxTestContext ctx) {
+    EchoServerVerticle server = new EchoServerVerticle(PATIENT.withEchoMode(mode));
+    vertx.deployVerticle(server).compose(id -> vertx.executeBlocking(() -> {
+      try (StalledClient client = new StalledClient(server.actualPort())) {
+        long sent = client.pushUntilStalled(PUSH_LIMIT);
+        Future<Void> undeployed = vertx.undeploy(id);
+        await().atMost(10, TimeUnit.SECONDS).until(() -> !server.ready());
+        // Silent while stalled: the drain's quiet checks run a few times before the client reads a byte.
+        Thread.sleep(5 * ServedConnection.QUIET_MILLIS);
+        long received = client.readToEnd();
+        join(undeployed);
+        return new long[] {sent, received};
+      }
+    })).onComplete(ctx.succeeding(sentAndReceived -> ctx.verify(() -> {
+      assertThat(sentAndReceived[1]).as("bytes echoed before a clean close").isEqualTo(sentAndReceived[0]);
+      ctx.completeNow();
+    })));
+  }
+
   @Test
   @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
   @DisplayName("a client that never reads is cut off when the shutdown timeout runs out")

@@ -1,9 +1,6 @@
 package dev.echokit.server;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
-import dev.echokit.config.ConfigLoader;
+import dev.echokit.config.ServerOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
@@ -15,10 +12,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
@@ -30,32 +25,20 @@ class ReloadTest {
 
   @TempDir
   Path dir;
-  Path file;
-  final ListAppender<ILoggingEvent> logged = new ListAppender<>();
+  WatchedConfig config;
 
   @BeforeEach
   void configFile() throws Exception {
-    file = dir.resolve("config.json");
-    write(1, "127.0.0.1");
-    System.setProperty(ConfigLoader.FILE_PROPERTY, file.toString());
-    logged.start();
-    ((Logger) LoggerFactory.getLogger("dev.echokit.server")).addAppender(logged);
+    config = new WatchedConfig(dir, limited(1));
   }
 
   @AfterEach
   void restore() {
-    System.clearProperty(ConfigLoader.FILE_PROPERTY);
-    ((Logger) LoggerFactory.getLogger("dev.echokit.server")).detachAppender(logged);
+    config.close();
   }
 
-  void write(int maxConnections, String host) throws Exception {
-    Files.writeString(file, new JsonObject().put("host", host).put("port", 0).put("instances", 1)
-        .put("maxConnections", maxConnections).put("config", new JsonObject().put("scanPeriod", 100))
-        .put("metrics", new JsonObject().put("enabled", false)).encode());
-  }
-
-  boolean logs(String text) {
-    return logged.list.stream().anyMatch(e -> e.getFormattedMessage().contains(text));
+  static JsonObject limited(int maxConnections) {
+    return WatchedConfig.base().put("maxConnections", maxConnections);
   }
 
   @Test
@@ -69,7 +52,7 @@ class ReloadTest {
         try (Socket refused = LimitsTest.connect(server, "127.0.0.1")) {
           assertThat(LimitsTest.readUntilClosed(refused)).isZero();
         }
-        write(2, "127.0.0.1");
+        config.write(limited(2));
         await().atMost(10, TimeUnit.SECONDS).until(() -> server.options().limits().maxConnections() == 2);
         try (Socket second = LimitsTest.connect(server, "127.0.0.1")) {
           assertThat(LimitsTest.echo(second, "two")).as("the first connection is still open").isEqualTo("two");
@@ -86,29 +69,31 @@ class ReloadTest {
   void invalidChangeIsRejected(Vertx vertx, VertxTestContext ctx) {
     EchoServerVerticle server = new EchoServerVerticle();
     vertx.deployVerticle(server).compose(id -> vertx.executeBlocking(() -> {
-      write(0, "127.0.0.1");
-      await().atMost(10, TimeUnit.SECONDS).until(() -> logs("rejected"));
+      config.write(limited(0));
+      await().atMost(10, TimeUnit.SECONDS).until(() -> config.logs("rejected"));
       return server.options().limits().maxConnections();
     })).onComplete(ctx.succeeding(max -> ctx.verify(() -> {
       assertThat(max).isEqualTo(1);
-      assertThat(logs("config change in " + file + " rejected, the running configuration stays: "
-          + "invalid maxConnections = 0 (from " + file + "): expected a whole number from 1 to 1000000")).isTrue();
+      assertThat(config.line("rejected")).isEqualTo("config change in " + config.file + " rejected, the running "
+          + "configuration stays: invalid maxConnections = 0 (from " + config.file + "): expected a whole number from 1 "
+          + "to 1000000");
       ctx.completeNow();
     })));
   }
 
   @Test
   @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
-  @DisplayName("a change the server cannot apply live, such as host, is named as needing a restart")
+  @DisplayName("a change the server cannot apply live, such as writeQueueMaxSize, is named as needing a restart")
   void restartOnlyChangeIsNamed(Vertx vertx, VertxTestContext ctx) {
     EchoServerVerticle server = new EchoServerVerticle();
     vertx.deployVerticle(server).compose(id -> vertx.executeBlocking(() -> {
-      write(1, "127.0.0.2");
-      await().atMost(10, TimeUnit.SECONDS).until(() -> logs("after a restart"));
-      return server.options().host();
-    })).onComplete(ctx.succeeding(host -> ctx.verify(() -> {
-      assertThat(host).isEqualTo("127.0.0.1");
-      assertThat(logs("config change of host takes effect after a restart")).isTrue();
+      config.write(limited(1).put("writeQueueMaxSize", 4096));
+      await().atMost(10, TimeUnit.SECONDS).until(() -> config.logs("after a restart"));
+      return server.options().writeQueueMaxSize();
+    })).onComplete(ctx.succeeding(size -> ctx.verify(() -> {
+      assertThat(size).isEqualTo(ServerOptions.DEFAULT_WRITE_QUEUE_MAX_SIZE);
+      assertThat(config.line("after a restart")).isEqualTo("config change of writeQueueMaxSize takes effect after a "
+          + "restart");
       ctx.completeNow();
     })));
   }
