@@ -8,7 +8,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.datagram.DatagramPacket;
 import io.vertx.core.datagram.DatagramSocket;
 
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -34,8 +33,8 @@ final class DatagramFlow {
   private final DatagramSocket socket;
   private final String serverAddress;
   private final Runnable onDone;
-  private final SplittableRandom random;
-  private final int sizeSpan;
+  private final MessagePicker picker;
+  private final SendSchedule schedule = new SendSchedule();
   private final int depth;
   private final long lossNanos;
   // Datagrams in flight, by slot: when each was meant to be sent (latency), when it went (loss), where in the block,
@@ -57,11 +56,7 @@ final class DatagramFlow {
   private int lostNext;
 
   private State state = State.BOUND;
-  private RunPlan plan;
-  private long budget;
   private boolean sendingOver;
-  private long intervalNanos;
-  private long nextSendNanos;
   private long pacer = -1;
 
   DatagramFlow(int index, LoadOptions options, PayloadBlock block, WorkerStats stats, long seed, Vertx vertx,
@@ -74,8 +69,7 @@ final class DatagramFlow {
     this.socket = socket;
     this.serverAddress = serverAddress;
     this.onDone = onDone;
-    this.random = new SplittableRandom(seed ^ (index * 0x9E3779B97F4A7C15L));
-    this.sizeSpan = options.sizeMax() - options.sizeMin() + 1;
+    this.picker = new MessagePicker(options, seed, index);
     this.depth = options.depth();
     this.lossNanos = TimeUnit.MILLISECONDS.toNanos(options.peer().lossTimeoutMillis());
     this.sentAt = new long[depth];
@@ -97,13 +91,7 @@ final class DatagramFlow {
       return;
     }
     state = State.RUNNING;
-    plan = runPlan;
-    long total = options.messages();
-    budget = total == 0 ? Long.MAX_VALUE : total / options.connections() + (index < total % options.connections() ? 1 : 0);
-    if (options.openLoop()) {
-      intervalNanos = Math.max(1, TimeUnit.SECONDS.toNanos(options.connections()) / options.rate());
-      nextSendNanos = runPlan.startNanos() + intervalNanos * index / options.connections();
-    }
+    schedule.start(runPlan, options, index);
     pump();
   }
 
@@ -134,34 +122,22 @@ final class DatagramFlow {
   private void pump() {
     while (state == State.RUNNING && !sendingOver && inFlight < depth) {
       long now = System.nanoTime();
-      if (now >= plan.measureEndNanos()) {
+      int next = schedule.next(now);
+      if (next == SendSchedule.WAIT) {
+        schedulePump(schedule.waitNanos(now));
+        return;
+      }
+      if (next == SendSchedule.STOP) {
         stopSending();
         return;
       }
-      long sendAt = now;
-      if (intervalNanos > 0) {
-        if (nextSendNanos > now) {
-          schedulePump(nextSendNanos - now);
-          return;
-        }
-        // Late sends keep their intended time: the wait counts as latency (coordinated-omission correction).
-        sendAt = nextSendNanos;
-        nextSendNanos += intervalNanos;
-      }
-      if (sendAt >= plan.measureStartNanos()) {
-        if (budget == 0) {
-          stopSending();
-          return;
-        }
-        budget--;
-      }
-      send(sendAt);
+      send(schedule.sendAt());
     }
   }
 
   private void send(long sendAt) {
-    int size = options.sizeMin() + (sizeSpan > 1 ? random.nextInt(sizeSpan) : 0);
-    int offset = random.nextInt(PayloadBlock.OFFSET_SPAN);
+    int size = picker.nextSize();
+    int offset = picker.nextOffset();
     int slot = free[--freeCount];
     busy[slot] = true;
     sentAt[slot] = sendAt;
@@ -210,11 +186,7 @@ final class DatagramFlow {
   }
 
   private void completed(int slot, int length) {
-    long now = System.nanoTime();
-    stats.echoed(length);
-    if (sentAt[slot] >= plan.measureStartNanos()) {
-      stats.measured(length, now - sentAt[slot], now);
-    }
+    schedule.echoed(stats, length, sentAt[slot]);
     release(slot);
     afterRelease();
   }
