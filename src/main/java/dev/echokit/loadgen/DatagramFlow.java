@@ -23,8 +23,6 @@ final class DatagramFlow {
    */
   static final int REMEMBERED_LOST = 64;
 
-  private enum State { BOUND, RUNNING, DONE }
-
   private final int index;
   private final LoadOptions options;
   private final PayloadBlock block;
@@ -32,7 +30,6 @@ final class DatagramFlow {
   private final Vertx vertx;
   private final DatagramSocket socket;
   private final String serverAddress;
-  private final Runnable onDone;
   private final MessagePicker picker;
   private final SendSchedule schedule = new SendSchedule();
   private final int depth;
@@ -55,8 +52,7 @@ final class DatagramFlow {
   private int lostRemembered;
   private int lostNext;
 
-  private State state = State.BOUND;
-  private boolean sendingOver;
+  private final FlowLife life;
   private long pacer = -1;
 
   DatagramFlow(int index, LoadOptions options, PayloadBlock block, WorkerStats stats, long seed, Vertx vertx,
@@ -68,7 +64,6 @@ final class DatagramFlow {
     this.vertx = vertx;
     this.socket = socket;
     this.serverAddress = serverAddress;
-    this.onDone = onDone;
     this.picker = new MessagePicker(options, seed, index);
     this.depth = options.depth();
     this.lossNanos = TimeUnit.MILLISECONDS.toNanos(options.peer().lossTimeoutMillis());
@@ -82,29 +77,27 @@ final class DatagramFlow {
     for (int slot = 0; slot < depth; slot++) {
       free[freeCount++] = slot;
     }
+    this.life = new FlowLife(stats, "socket ", index, this::cancelPacer, socket::close, onDone);
     socket.handler(this::onDatagram);
   }
 
   /** Starts sending; the measured budget and the open-loop pacing are shared out as for TCP connections. */
   void start(RunPlan runPlan) {
-    if (state != State.BOUND) {
+    if (!life.start()) {
       return;
     }
-    state = State.RUNNING;
     schedule.start(runPlan, options, index);
     pump();
   }
 
   /** The run's time is over: sends nothing more and finishes once every datagram in flight is echoed or lost. */
   void timeUp() {
-    if (state == State.RUNNING) {
-      stopSending();
-    }
+    life.timeUp(inFlight);
   }
 
   /** Counts as lost every datagram in flight for the loss timeout, and sends in its place. */
   void checkLoss(long now) {
-    if (state != State.RUNNING) {
+    if (!life.running()) {
       return;
     }
     for (int slot = 0; slot < depth; slot++) {
@@ -120,7 +113,7 @@ final class DatagramFlow {
 
   /** Sends while fewer than {@code depth} datagrams are in flight and (open loop) a send is due. */
   private void pump() {
-    while (state == State.RUNNING && !sendingOver && inFlight < depth) {
+    while (life.sending() && inFlight < depth) {
       long now = System.nanoTime();
       int next = schedule.next(now);
       if (next == SendSchedule.WAIT) {
@@ -128,7 +121,7 @@ final class DatagramFlow {
         return;
       }
       if (next == SendSchedule.STOP) {
-        stopSending();
+        life.stopSending(inFlight);
         return;
       }
       send(schedule.sendAt());
@@ -149,7 +142,7 @@ final class DatagramFlow {
     byte[] bytes = new byte[size];
     block.slice(offset, size).getBytes(0, bytes);
     socket.send(Buffer.buffer(bytes), options.port(), serverAddress)
-        .onFailure(err -> fail(ErrorKind.IO, "send failed: " + err.getMessage()));
+        .onFailure(err -> life.fail(ErrorKind.IO, "send failed: " + err.getMessage()));
   }
 
   /**
@@ -166,7 +159,7 @@ final class DatagramFlow {
   }
 
   private void onDatagram(DatagramPacket packet) {
-    if (state == State.DONE || packet.sender().port() != options.port()) {
+    if (life.done() || packet.sender().port() != options.port()) {
       return;
     }
     ByteBuf echo = Unpooled.wrappedBuffer(packet.data().getBytes());
@@ -181,7 +174,7 @@ final class DatagramFlow {
     if (match != -1) {
       completed(match, length);
     } else if (!late(echo, length)) {
-      fail(ErrorKind.MISMATCH, mismatch(echo, length));
+      life.fail(ErrorKind.MISMATCH, mismatch(echo, length));
     }
   }
 
@@ -198,9 +191,9 @@ final class DatagramFlow {
   }
 
   private void afterRelease() {
-    if (sendingOver) {
+    if (life.sendingOver()) {
       if (inFlight == 0) {
-        finish();
+        life.finish();
       }
     } else {
       pump();
@@ -239,37 +232,6 @@ final class DatagramFlow {
       }
     }
     return "a " + length + "-byte datagram came back that matches none of the " + inFlight + " in flight";
-  }
-
-  private void stopSending() {
-    sendingOver = true;
-    cancelPacer();
-    if (inFlight == 0) {
-      finish();
-    }
-  }
-
-  /** Every datagram sent is echoed or counted lost: closes the socket without counting an error. */
-  private void finish() {
-    if (state == State.DONE) {
-      return;
-    }
-    state = State.DONE;
-    stats.closed();
-    socket.close();
-    onDone.run();
-  }
-
-  private void fail(ErrorKind kind, String detail) {
-    if (state == State.DONE) {
-      return;
-    }
-    state = State.DONE;
-    cancelPacer();
-    stats.error(kind, "socket " + index + ": " + detail);
-    stats.closed();
-    socket.close();
-    onDone.run();
   }
 
   private void cancelPacer() {

@@ -3,7 +3,6 @@ package dev.echokit.loadgen;
 import dev.echokit.client.TlsFailure;
 import dev.echokit.config.LoadOptions;
 import io.netty.buffer.ByteBuf;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.net.NetSocket;
 
 import java.util.concurrent.TimeUnit;
@@ -15,13 +14,10 @@ import java.util.concurrent.TimeUnit;
  */
 final class EchoConnection implements LoadConnection {
 
-  private enum State { CONNECTED, RUNNING, DONE }
-
   private final int index;
   private final LoadOptions options;
   private final PayloadBlock block;
   private final WorkerStats stats;
-  private final Runnable onDone;
   private final NetSocket socket;
   private final RawSocket raw;
   private final MessagePicker picker;
@@ -29,9 +25,8 @@ final class EchoConnection implements LoadConnection {
   private final SendSchedule schedule = new SendSchedule();
   private final StallWatch stall = new StallWatch();
 
-  private State state = State.CONNECTED;
-  private boolean sendingOver;
-  private ScheduledFuture<?> pacer;
+  private final NanoPacer pacer;
+  private final FlowLife life;
 
   EchoConnection(int index, LoadOptions options, PayloadBlock block, WorkerStats stats, long seed, NetSocket socket,
                  Runnable onDone) {
@@ -39,24 +34,24 @@ final class EchoConnection implements LoadConnection {
     this.options = options;
     this.block = block;
     this.stats = stats;
-    this.onDone = onDone;
     this.socket = socket;
+    this.raw = new RawSocket(socket);
     this.picker = new MessagePicker(options, seed, index);
     this.inFlight = new InFlightRing(options.depth());
-    this.raw = new RawSocket(socket);
+    this.pacer = new NanoPacer(raw.eventLoop(), this::pump);
+    this.life = new FlowLife(stats, "connection ", index, pacer::cancel, socket::close, onDone);
     raw.onRead(this::onRead);
     socket.drainHandler(v -> pump());
-    socket.exceptionHandler(err -> fail(ErrorKind.IO, describe(err)));
-    socket.closeHandler(v -> fail(ErrorKind.CLOSED, "the server closed the connection"
+    socket.exceptionHandler(err -> life.fail(ErrorKind.IO, describe(err)));
+    socket.closeHandler(v -> life.fail(ErrorKind.CLOSED, "the server closed the connection"
         + (inFlight.size() > 0 ? " with " + inFlight.size() + " message(s) in flight" : "")));
   }
 
   @Override
   public void start(RunPlan runPlan) {
-    if (state != State.CONNECTED) {
+    if (!life.start()) {
       return;
     }
-    state = State.RUNNING;
     stall.start(runPlan.startNanos());
     schedule.start(runPlan, options, index);
     pump();
@@ -64,31 +59,29 @@ final class EchoConnection implements LoadConnection {
 
   @Override
   public void timeUp() {
-    if (state == State.RUNNING) {
-      stopSending();
-    }
+    life.timeUp(inFlight.size());
   }
 
   @Override
   public void checkStall(long now) {
-    if (stall.stalled(state == State.RUNNING && inFlight.size() > 0, now,
+    if (stall.stalled(life.running() && inFlight.size() > 0, now,
         TimeUnit.MILLISECONDS.toNanos(options.timeoutMillis()))) {
-      fail(ErrorKind.IO, "no echo for " + options.timeoutMillis() + " ms with " + inFlight.size()
+      life.fail(ErrorKind.IO, "no echo for " + options.timeoutMillis() + " ms with " + inFlight.size()
           + " message(s) in flight");
     }
   }
 
   /** Sends while the pipeline has room, the socket takes more, and (open loop) a send is due. */
   private void pump() {
-    while (state == State.RUNNING && !sendingOver && !inFlight.full() && !socket.writeQueueFull()) {
+    while (life.sending() && !inFlight.full() && !socket.writeQueueFull()) {
       long now = System.nanoTime();
       int next = schedule.next(now);
       if (next == SendSchedule.WAIT) {
-        schedulePump(schedule.waitNanos(now));
+        pacer.schedule(schedule.waitNanos(now));
         return;
       }
       if (next == SendSchedule.STOP) {
-        stopSending();
+        life.stopSending(inFlight.size());
         return;
       }
       send(schedule.sendAt());
@@ -103,18 +96,9 @@ final class EchoConnection implements LoadConnection {
     raw.write(block.slice(offset, size));
   }
 
-  private void schedulePump(long delayNanos) {
-    if (pacer == null) {
-      pacer = raw.schedule(() -> {
-        pacer = null;
-        pump();
-      }, delayNanos);
-    }
-  }
-
   /** Checks a chunk of echoed bytes against the messages in flight, oldest first; may span several messages. */
   private void onRead(ByteBuf chunk) {
-    if (state == State.DONE) {
+    if (life.done()) {
       return;
     }
     int at = chunk.readerIndex();
@@ -122,7 +106,7 @@ final class EchoConnection implements LoadConnection {
     stall.received(end - at);
     while (at < end) {
       if (inFlight.size() == 0) {
-        fail(ErrorKind.MISMATCH, (end - at) + " bytes came back that were never sent");
+        life.fail(ErrorKind.MISMATCH, (end - at) + " bytes came back that were never sent");
         return;
       }
       int length = inFlight.headLength();
@@ -131,7 +115,8 @@ final class EchoConnection implements LoadConnection {
       int offset = inFlight.headOffset() + headReceived;
       if (!block.matches(chunk, at, offset, n)) {
         int d = block.firstDifference(chunk, at, offset, n);
-        fail(ErrorKind.MISMATCH, String.format("byte %d of a %d-byte message differs: sent 0x%02x, received 0x%02x",
+        life.fail(ErrorKind.MISMATCH, String.format(
+            "byte %d of a %d-byte message differs: sent 0x%02x, received 0x%02x",
             headReceived + d, length, block.at(offset + d) & 0xff, chunk.getByte(at + d) & 0xff));
         return;
       }
@@ -147,52 +132,14 @@ final class EchoConnection implements LoadConnection {
   private void completed(int length) {
     schedule.echoed(stats, length, inFlight.headSentAt());
     inFlight.removeHead();
-    if (sendingOver && inFlight.size() == 0) {
-      finish();
+    if (life.sendingOver() && inFlight.size() == 0) {
+      life.finish();
     }
-  }
-
-  private void stopSending() {
-    sendingOver = true;
-    cancelPacer();
-    if (inFlight.size() == 0) {
-      finish();
-    }
-  }
-
-  /** The connection did all it had to: closes it without counting an error. */
-  private void finish() {
-    if (state == State.DONE) {
-      return;
-    }
-    state = State.DONE;
-    stats.closed();
-    socket.close();
-    onDone.run();
-  }
-
-  private void fail(ErrorKind kind, String detail) {
-    if (state == State.DONE) {
-      return;
-    }
-    state = State.DONE;
-    cancelPacer();
-    stats.error(kind, "connection " + index + ": " + detail);
-    stats.closed();
-    socket.close();
-    onDone.run();
   }
 
   /** A TLS failure (say, a refused client certificate) in the client's words, anything else as Netty put it. */
   private String describe(Throwable err) {
     String tls = TlsFailure.describe(err, options.peer(), options.host());
     return tls != null ? tls : err.getMessage() != null ? err.getMessage() : err.toString();
-  }
-
-  private void cancelPacer() {
-    if (pacer != null) {
-      pacer.cancel(false);
-      pacer = null;
-    }
   }
 }

@@ -4,7 +4,6 @@ import dev.echokit.client.TlsFailure;
 import dev.echokit.config.LoadOptions;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketFrame;
@@ -24,13 +23,10 @@ import java.util.concurrent.TimeUnit;
  */
 final class WebSocketLoadConnection implements LoadConnection {
 
-  private enum State { CONNECTED, RUNNING, DONE }
-
   private final int index;
   private final LoadOptions options;
   private final PayloadBlock block;
   private final WorkerStats stats;
-  private final Runnable onDone;
   private final WebSocket ws;
   private final EventExecutor eventLoop;
   private final MessagePicker picker;
@@ -38,9 +34,8 @@ final class WebSocketLoadConnection implements LoadConnection {
   private final SendSchedule schedule = new SendSchedule();
   private final StallWatch stall = new StallWatch();
 
-  private State state = State.CONNECTED;
-  private boolean sendingOver;
-  private ScheduledFuture<?> pacer;
+  private final NanoPacer pacer;
+  private final FlowLife life;
 
   WebSocketLoadConnection(int index, LoadOptions options, PayloadBlock block, WorkerStats stats, long seed,
                           WebSocket ws, Runnable onDone) {
@@ -52,31 +47,31 @@ final class WebSocketLoadConnection implements LoadConnection {
     this.options = options;
     this.block = block;
     this.stats = stats;
-    this.onDone = onDone;
     this.ws = ws;
     this.eventLoop = internal.channelHandlerContext().executor();
     this.picker = new MessagePicker(options, seed, index);
     this.inFlight = new InFlightRing(options.depth());
+    this.pacer = new NanoPacer(eventLoop, this::pump);
+    this.life = new FlowLife(stats, "connection ", index, pacer::cancel, ws::close, onDone);
     ws.frameHandler(this::onFrame);
     ws.drainHandler(v -> pump());
     ws.exceptionHandler(err -> {
       // A connection that drops without a close frame is reported by the close handler.
       if (!(err instanceof HttpClosedException)) {
         String tls = TlsFailure.describe(err, options.peer(), options.host());
-        fail(ErrorKind.IO, tls != null ? tls : String.valueOf(err.getMessage()));
+        life.fail(ErrorKind.IO, tls != null ? tls : String.valueOf(err.getMessage()));
       }
     });
-    ws.closeHandler(v -> fail(ErrorKind.CLOSED, "the server closed the WebSocket"
+    ws.closeHandler(v -> life.fail(ErrorKind.CLOSED, "the server closed the WebSocket"
         + (ws.closeStatusCode() == null ? "" : " (status " + ws.closeStatusCode() + ")")
         + (inFlight.size() > 0 ? " with " + inFlight.size() + " message(s) in flight" : "")));
   }
 
   @Override
   public void start(RunPlan runPlan) {
-    if (state != State.CONNECTED) {
+    if (!life.start()) {
       return;
     }
-    state = State.RUNNING;
     stall.start(runPlan.startNanos());
     schedule.start(runPlan, options, index);
     pump();
@@ -84,31 +79,29 @@ final class WebSocketLoadConnection implements LoadConnection {
 
   @Override
   public void timeUp() {
-    if (state == State.RUNNING) {
-      stopSending();
-    }
+    life.timeUp(inFlight.size());
   }
 
   @Override
   public void checkStall(long now) {
-    if (stall.stalled(state == State.RUNNING && inFlight.size() > 0, now,
+    if (stall.stalled(life.running() && inFlight.size() > 0, now,
         TimeUnit.MILLISECONDS.toNanos(options.timeoutMillis()))) {
-      fail(ErrorKind.IO, "no echo for " + options.timeoutMillis() + " ms with " + inFlight.size()
+      life.fail(ErrorKind.IO, "no echo for " + options.timeoutMillis() + " ms with " + inFlight.size()
           + " message(s) in flight");
     }
   }
 
   /** Sends while the pipeline has room, the WebSocket takes more, and (open loop) a send is due. */
   private void pump() {
-    while (state == State.RUNNING && !sendingOver && !inFlight.full() && !ws.writeQueueFull()) {
+    while (life.sending() && !inFlight.full() && !ws.writeQueueFull()) {
       long now = System.nanoTime();
       int next = schedule.next(now);
       if (next == SendSchedule.WAIT) {
-        schedulePump(schedule.waitNanos(now));
+        pacer.schedule(schedule.waitNanos(now));
         return;
       }
       if (next == SendSchedule.STOP) {
-        stopSending();
+        life.stopSending(inFlight.size());
         return;
       }
       send(schedule.sendAt());
@@ -123,19 +116,10 @@ final class WebSocketLoadConnection implements LoadConnection {
     ws.writeBinaryMessage(BufferInternal.buffer(block.slice(offset, size)));
   }
 
-  private void schedulePump(long delayNanos) {
-    if (pacer == null) {
-      pacer = eventLoop.schedule(() -> {
-        pacer = null;
-        pump();
-      }, delayNanos, TimeUnit.NANOSECONDS);
-    }
-  }
-
   /** Checks one frame of an echo against the oldest message in flight; a message may come in several frames. */
   private void onFrame(WebSocketFrame frame) {
     WebSocketFrameType type = frame.type();
-    if (state == State.DONE || type == WebSocketFrameType.PING || type == WebSocketFrameType.PONG
+    if (life.done() || type == WebSocketFrameType.PING || type == WebSocketFrameType.PONG
         || type == WebSocketFrameType.CLOSE) {
       // Control frames carry no echo; Vert.x answers pings and the close handler reports a close.
       return;
@@ -144,23 +128,24 @@ final class WebSocketLoadConnection implements LoadConnection {
     int n = chunk.readableBytes();
     stall.received(n);
     if (inFlight.size() == 0) {
-      fail(ErrorKind.MISMATCH, "a " + n + "-byte message came back that was never sent");
+      life.fail(ErrorKind.MISMATCH, "a " + n + "-byte message came back that was never sent");
       return;
     }
     if (type == WebSocketFrameType.TEXT) {
-      fail(ErrorKind.MISMATCH, "a binary message came back as a text message");
+      life.fail(ErrorKind.MISMATCH, "a binary message came back as a text message");
       return;
     }
     int length = inFlight.headLength();
     int headReceived = inFlight.headReceived();
     if (n > length - headReceived) {
-      fail(ErrorKind.MISMATCH, "the echo of a " + length + "-byte message had more bytes than were sent");
+      life.fail(ErrorKind.MISMATCH, "the echo of a " + length + "-byte message had more bytes than were sent");
       return;
     }
     int offset = inFlight.headOffset() + headReceived;
     if (!block.matches(chunk, chunk.readerIndex(), offset, n)) {
       int d = block.firstDifference(chunk, chunk.readerIndex(), offset, n);
-      fail(ErrorKind.MISMATCH, String.format("byte %d of a %d-byte message differs: sent 0x%02x, received 0x%02x",
+      life.fail(ErrorKind.MISMATCH, String.format(
+          "byte %d of a %d-byte message differs: sent 0x%02x, received 0x%02x",
           headReceived + d, length, block.at(offset + d) & 0xff, chunk.getByte(chunk.readerIndex() + d) & 0xff));
       return;
     }
@@ -168,7 +153,7 @@ final class WebSocketLoadConnection implements LoadConnection {
     headReceived += n;
     if (frame.isFinal()) {
       if (headReceived != length) {
-        fail(ErrorKind.MISMATCH, "the echo of a " + length + "-byte message had " + headReceived + " bytes");
+        life.fail(ErrorKind.MISMATCH, "the echo of a " + length + "-byte message had " + headReceived + " bytes");
         return;
       }
       completed(length);
@@ -179,46 +164,8 @@ final class WebSocketLoadConnection implements LoadConnection {
   private void completed(int length) {
     schedule.echoed(stats, length, inFlight.headSentAt());
     inFlight.removeHead();
-    if (sendingOver && inFlight.size() == 0) {
-      finish();
-    }
-  }
-
-  private void stopSending() {
-    sendingOver = true;
-    cancelPacer();
-    if (inFlight.size() == 0) {
-      finish();
-    }
-  }
-
-  /** The connection did all it had to: closes it without counting an error. */
-  private void finish() {
-    if (state == State.DONE) {
-      return;
-    }
-    state = State.DONE;
-    stats.closed();
-    ws.close();
-    onDone.run();
-  }
-
-  private void fail(ErrorKind kind, String detail) {
-    if (state == State.DONE) {
-      return;
-    }
-    state = State.DONE;
-    cancelPacer();
-    stats.error(kind, "connection " + index + ": " + detail);
-    stats.closed();
-    ws.close();
-    onDone.run();
-  }
-
-  private void cancelPacer() {
-    if (pacer != null) {
-      pacer.cancel(false);
-      pacer = null;
+    if (life.sendingOver() && inFlight.size() == 0) {
+      life.finish();
     }
   }
 }
