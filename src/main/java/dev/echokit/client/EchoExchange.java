@@ -1,7 +1,6 @@
 package dev.echokit.client;
 
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
@@ -12,26 +11,17 @@ import io.vertx.core.net.NetSocket;
  */
 final class EchoExchange implements Exchange {
 
-  private final Vertx vertx;
   private final NetSocket socket;
-  private final long timeoutMillis;
-  private Buffer expected;
-  private int received;
-  private Promise<Void> pending;
-  private long timer = -1;
-  private boolean closed;
+  private final PendingEcho echo;
   /** Whether the server has ever sent a byte on this connection. */
   private boolean receivedAny;
-  /** A failure seen between requests (bytes nobody sent), reported by the next request. */
-  private Throwable broken;
 
   EchoExchange(Vertx vertx, NetSocket socket, long timeoutMillis) {
-    this.vertx = vertx;
     this.socket = socket;
-    this.timeoutMillis = timeoutMillis;
+    this.echo = new PendingEcho(vertx, timeoutMillis);
     socket.handler(this::onData);
     socket.closeHandler(v -> onClose());
-    socket.exceptionHandler(err -> fail(EchoException.io(socket.remoteAddress().toString(), err)));
+    socket.exceptionHandler(err -> echo.fail(EchoException.io(socket.remoteAddress().toString(), err)));
   }
 
   /** A byte stream has no message types: {@code text} makes no difference. */
@@ -47,76 +37,37 @@ final class EchoExchange implements Exchange {
 
   /** Sends {@code data} and completes once the same bytes have come back. */
   Future<Void> roundTrip(Buffer data) {
-    if (broken != null) {
-      return Future.failedFuture(broken);
+    Future<Void> refused = echo.refusal(data);
+    if (refused != null) {
+      return refused;
     }
-    if (closed) {
-      return Future.failedFuture(EchoException.closedEarly(0, data.length()));
-    }
-    expected = data;
-    received = 0;
-    pending = Promise.promise();
-    timer = vertx.setTimer(timeoutMillis, id -> fail(EchoException.timeout(timeoutMillis, received, expected.length())));
+    Future<Void> result = echo.begin(data);
     socket.write(data);
     if (data.length() == 0) {
-      succeed();
+      echo.succeed();
     }
-    return pending.future();
+    return result;
   }
 
   private void onData(Buffer chunk) {
-    if (pending == null) {
-      fail(EchoException.unexpected(chunk.length()));
+    if (!echo.outstanding()) {
+      echo.fail(EchoException.unexpected(chunk.length()));
       return;
     }
-    int n = chunk.length();
-    for (int i = 0; i < n; i++) {
-      int offset = received + i;
-      if (offset >= expected.length()) {
-        fail(EchoException.extraBytes(expected.length(), received + n - expected.length()));
-        return;
-      }
-      if (chunk.getByte(i) != expected.getByte(offset)) {
-        fail(EchoException.mismatch(offset, expected.getByte(offset), chunk.getByte(i)));
-        return;
-      }
+    if (!echo.verify(chunk)) {
+      return;
     }
-    received += n;
     receivedAny = true;
-    if (received == expected.length()) {
-      succeed();
+    if (echo.received() == echo.expectedLength()) {
+      echo.succeed();
     }
   }
 
   private void onClose() {
-    closed = true;
-    if (pending != null) {
+    if (echo.closed()) {
       // A TLS listener drops a plain client without a byte: worth a hint, as long as nothing ever came back.
-      fail(!socket.isSsl() && !receivedAny ? EchoException.closedBeforeAnyEcho(expected.length())
-          : EchoException.closedEarly(received, expected.length()));
+      echo.fail(!socket.isSsl() && !receivedAny ? EchoException.closedBeforeAnyEcho(echo.expectedLength())
+          : EchoException.closedEarly(echo.received(), echo.expectedLength()));
     }
-  }
-
-  private void succeed() {
-    Promise<Void> p = settle();
-    if (p != null) {
-      p.complete();
-    }
-  }
-
-  private void fail(Throwable err) {
-    Promise<Void> p = settle();
-    if (p != null) {
-      p.fail(err);
-    } else if (broken == null) {
-      broken = err;
-    }
-  }
-
-  private Promise<Void> settle() {
-    vertx.cancelTimer(timer);
-    Promise<Void> p = pending;
-    pending = null;
-    return p;
   }
 }

@@ -2,7 +2,6 @@ package dev.echokit.client;
 
 import dev.echokit.config.ClientOptions;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClosedException;
@@ -28,31 +27,22 @@ final class WebSocketExchange implements Exchange {
    */
   static final int LINE_FRAME_LIMIT = 16 << 20;
 
-  private final Vertx vertx;
   /** Held for the exchange's life: Vert.x 5 closes a client that becomes unreachable, killing its WebSocket. */
   private final WebSocketClient client;
   private final WebSocket ws;
-  private final long timeoutMillis;
-  private Buffer expected;
+  private final PendingEcho echo;
   private boolean expectText;
-  private int received;
-  private Promise<Void> pending;
-  private long timer = -1;
-  private boolean closed;
-  /** A failure seen between requests (a message nobody sent), reported by the next request. */
-  private Throwable broken;
 
   private WebSocketExchange(Vertx vertx, WebSocketClient client, WebSocket ws, long timeoutMillis) {
-    this.vertx = vertx;
     this.client = client;
     this.ws = ws;
-    this.timeoutMillis = timeoutMillis;
+    this.echo = new PendingEcho(vertx, timeoutMillis);
     ws.frameHandler(this::onFrame);
     ws.closeHandler(v -> onClose());
     ws.exceptionHandler(err -> {
       // A connection that drops without a close frame is reported by the close handler, with what came back.
       if (!(err instanceof HttpClosedException)) {
-        fail(EchoException.io(String.valueOf(ws.remoteAddress()), err));
+        echo.fail(EchoException.io(String.valueOf(ws.remoteAddress()), err));
       }
     });
   }
@@ -104,17 +94,12 @@ final class WebSocketExchange implements Exchange {
 
   @Override
   public Future<Void> roundTrip(Buffer data, boolean text) {
-    if (broken != null) {
-      return Future.failedFuture(broken);
+    Future<Void> refused = echo.refusal(data);
+    if (refused != null) {
+      return refused;
     }
-    if (closed) {
-      return Future.failedFuture(EchoException.closedEarly(0, data.length()));
-    }
-    expected = data;
     expectText = text;
-    received = 0;
-    pending = Promise.promise();
-    timer = vertx.setTimer(timeoutMillis, id -> fail(EchoException.timeout(timeoutMillis, received, expected.length())));
+    Future<Void> result = echo.begin(data);
     // One message in one frame, since the frame limit fits it. A server that splits or merges messages shows up as a
     // wrong echo.
     if (text) {
@@ -122,7 +107,7 @@ final class WebSocketExchange implements Exchange {
     } else {
       ws.writeBinaryMessage(data);
     }
-    return pending.future();
+    return result;
   }
 
   @Override
@@ -136,66 +121,33 @@ final class WebSocketExchange implements Exchange {
       return;
     }
     Buffer chunk = frame.binaryData();
-    if (pending == null) {
-      fail(EchoException.unexpected(chunk.length()));
+    if (!echo.outstanding()) {
+      echo.fail(EchoException.unexpected(chunk.length()));
       return;
     }
     if (!frame.isContinuation()) {
       // The first frame of a message carries its type; continuations carry none.
       if (frame.isText() != expectText) {
-        fail(EchoException.frameType(expectText ? "text" : "binary", frame.isText() ? "text" : "binary"));
+        echo.fail(EchoException.frameType(expectText ? "text" : "binary", frame.isText() ? "text" : "binary"));
         return;
       }
     }
-    int n = chunk.length();
-    for (int i = 0; i < n; i++) {
-      int offset = received + i;
-      if (offset >= expected.length()) {
-        fail(EchoException.extraBytes(expected.length(), received + n - expected.length()));
-        return;
-      }
-      if (chunk.getByte(i) != expected.getByte(offset)) {
-        fail(EchoException.mismatch(offset, expected.getByte(offset), chunk.getByte(i)));
-        return;
-      }
+    if (!echo.verify(chunk)) {
+      return;
     }
-    received += n;
     if (frame.isFinal()) {
-      if (received == expected.length()) {
-        succeed();
+      if (echo.received() == echo.expectedLength()) {
+        echo.succeed();
       } else {
-        fail(EchoException.shortMessage(received, expected.length()));
+        echo.fail(EchoException.shortMessage(echo.received(), echo.expectedLength()));
       }
     }
   }
 
   private void onClose() {
-    closed = true;
-    if (pending != null) {
-      fail(EchoException.webSocketClosed(received, expected.length(), ws.closeStatusCode(), ws.closeReason()));
+    if (echo.closed()) {
+      echo.fail(EchoException.webSocketClosed(echo.received(), echo.expectedLength(), ws.closeStatusCode(),
+          ws.closeReason()));
     }
-  }
-
-  private void succeed() {
-    Promise<Void> p = settle();
-    if (p != null) {
-      p.complete();
-    }
-  }
-
-  private void fail(Throwable err) {
-    Promise<Void> p = settle();
-    if (p != null) {
-      p.fail(err);
-    } else if (broken == null) {
-      broken = err;
-    }
-  }
-
-  private Promise<Void> settle() {
-    vertx.cancelTimer(timer);
-    Promise<Void> p = pending;
-    pending = null;
-    return p;
   }
 }

@@ -8,7 +8,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.datagram.DatagramPacket;
 import io.vertx.core.datagram.DatagramSocket;
 
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,8 +23,6 @@ final class DatagramFlow {
    */
   static final int REMEMBERED_LOST = 64;
 
-  private enum State { BOUND, RUNNING, DONE }
-
   private final int index;
   private final LoadOptions options;
   private final PayloadBlock block;
@@ -33,9 +30,8 @@ final class DatagramFlow {
   private final Vertx vertx;
   private final DatagramSocket socket;
   private final String serverAddress;
-  private final Runnable onDone;
-  private final SplittableRandom random;
-  private final int sizeSpan;
+  private final MessagePicker picker;
+  private final SendSchedule schedule = new SendSchedule();
   private final int depth;
   private final long lossNanos;
   // Datagrams in flight, by slot: when each was meant to be sent (latency), when it went (loss), where in the block,
@@ -56,12 +52,7 @@ final class DatagramFlow {
   private int lostRemembered;
   private int lostNext;
 
-  private State state = State.BOUND;
-  private RunPlan plan;
-  private long budget;
-  private boolean sendingOver;
-  private long intervalNanos;
-  private long nextSendNanos;
+  private final FlowLife life;
   private long pacer = -1;
 
   DatagramFlow(int index, LoadOptions options, PayloadBlock block, WorkerStats stats, long seed, Vertx vertx,
@@ -73,9 +64,7 @@ final class DatagramFlow {
     this.vertx = vertx;
     this.socket = socket;
     this.serverAddress = serverAddress;
-    this.onDone = onDone;
-    this.random = new SplittableRandom(seed ^ (index * 0x9E3779B97F4A7C15L));
-    this.sizeSpan = options.sizeMax() - options.sizeMin() + 1;
+    this.picker = new MessagePicker(options, seed, index);
     this.depth = options.depth();
     this.lossNanos = TimeUnit.MILLISECONDS.toNanos(options.peer().lossTimeoutMillis());
     this.sentAt = new long[depth];
@@ -88,35 +77,27 @@ final class DatagramFlow {
     for (int slot = 0; slot < depth; slot++) {
       free[freeCount++] = slot;
     }
+    this.life = new FlowLife(stats, "socket ", index, this::cancelPacer, socket::close, onDone);
     socket.handler(this::onDatagram);
   }
 
   /** Starts sending; the measured budget and the open-loop pacing are shared out as for TCP connections. */
   void start(RunPlan runPlan) {
-    if (state != State.BOUND) {
+    if (!life.start()) {
       return;
     }
-    state = State.RUNNING;
-    plan = runPlan;
-    long total = options.messages();
-    budget = total == 0 ? Long.MAX_VALUE : total / options.connections() + (index < total % options.connections() ? 1 : 0);
-    if (options.openLoop()) {
-      intervalNanos = Math.max(1, TimeUnit.SECONDS.toNanos(options.connections()) / options.rate());
-      nextSendNanos = runPlan.startNanos() + intervalNanos * index / options.connections();
-    }
+    schedule.start(runPlan, options, index);
     pump();
   }
 
   /** The run's time is over: sends nothing more and finishes once every datagram in flight is echoed or lost. */
   void timeUp() {
-    if (state == State.RUNNING) {
-      stopSending();
-    }
+    life.timeUp(inFlight);
   }
 
   /** Counts as lost every datagram in flight for the loss timeout, and sends in its place. */
   void checkLoss(long now) {
-    if (state != State.RUNNING) {
+    if (!life.running()) {
       return;
     }
     for (int slot = 0; slot < depth; slot++) {
@@ -132,36 +113,24 @@ final class DatagramFlow {
 
   /** Sends while fewer than {@code depth} datagrams are in flight and (open loop) a send is due. */
   private void pump() {
-    while (state == State.RUNNING && !sendingOver && inFlight < depth) {
+    while (life.sending() && inFlight < depth) {
       long now = System.nanoTime();
-      if (now >= plan.measureEndNanos()) {
-        stopSending();
+      int next = schedule.next(now);
+      if (next == SendSchedule.WAIT) {
+        schedulePump(schedule.waitNanos(now));
         return;
       }
-      long sendAt = now;
-      if (intervalNanos > 0) {
-        if (nextSendNanos > now) {
-          schedulePump(nextSendNanos - now);
-          return;
-        }
-        // Late sends keep their intended time: the wait counts as latency (coordinated-omission correction).
-        sendAt = nextSendNanos;
-        nextSendNanos += intervalNanos;
+      if (next == SendSchedule.STOP) {
+        life.stopSending(inFlight);
+        return;
       }
-      if (sendAt >= plan.measureStartNanos()) {
-        if (budget == 0) {
-          stopSending();
-          return;
-        }
-        budget--;
-      }
-      send(sendAt);
+      send(schedule.sendAt());
     }
   }
 
   private void send(long sendAt) {
-    int size = options.sizeMin() + (sizeSpan > 1 ? random.nextInt(sizeSpan) : 0);
-    int offset = random.nextInt(PayloadBlock.OFFSET_SPAN);
+    int size = picker.nextSize();
+    int offset = picker.nextOffset();
     int slot = free[--freeCount];
     busy[slot] = true;
     sentAt[slot] = sendAt;
@@ -173,7 +142,7 @@ final class DatagramFlow {
     byte[] bytes = new byte[size];
     block.slice(offset, size).getBytes(0, bytes);
     socket.send(Buffer.buffer(bytes), options.port(), serverAddress)
-        .onFailure(err -> fail(ErrorKind.IO, "send failed: " + err.getMessage()));
+        .onFailure(err -> life.fail(ErrorKind.IO, "send failed: " + err.getMessage()));
   }
 
   /**
@@ -190,7 +159,7 @@ final class DatagramFlow {
   }
 
   private void onDatagram(DatagramPacket packet) {
-    if (state == State.DONE || packet.sender().port() != options.port()) {
+    if (life.done() || packet.sender().port() != options.port()) {
       return;
     }
     ByteBuf echo = Unpooled.wrappedBuffer(packet.data().getBytes());
@@ -205,16 +174,12 @@ final class DatagramFlow {
     if (match != -1) {
       completed(match, length);
     } else if (!late(echo, length)) {
-      fail(ErrorKind.MISMATCH, mismatch(echo, length));
+      life.fail(ErrorKind.MISMATCH, mismatch(echo, length));
     }
   }
 
   private void completed(int slot, int length) {
-    long now = System.nanoTime();
-    stats.echoed(length);
-    if (sentAt[slot] >= plan.measureStartNanos()) {
-      stats.measured(length, now - sentAt[slot], now);
-    }
+    schedule.echoed(stats, length, sentAt[slot]);
     release(slot);
     afterRelease();
   }
@@ -226,9 +191,9 @@ final class DatagramFlow {
   }
 
   private void afterRelease() {
-    if (sendingOver) {
+    if (life.sendingOver()) {
       if (inFlight == 0) {
-        finish();
+        life.finish();
       }
     } else {
       pump();
@@ -267,37 +232,6 @@ final class DatagramFlow {
       }
     }
     return "a " + length + "-byte datagram came back that matches none of the " + inFlight + " in flight";
-  }
-
-  private void stopSending() {
-    sendingOver = true;
-    cancelPacer();
-    if (inFlight == 0) {
-      finish();
-    }
-  }
-
-  /** Every datagram sent is echoed or counted lost: closes the socket without counting an error. */
-  private void finish() {
-    if (state == State.DONE) {
-      return;
-    }
-    state = State.DONE;
-    stats.closed();
-    socket.close();
-    onDone.run();
-  }
-
-  private void fail(ErrorKind kind, String detail) {
-    if (state == State.DONE) {
-      return;
-    }
-    state = State.DONE;
-    cancelPacer();
-    stats.error(kind, "socket " + index + ": " + detail);
-    stats.closed();
-    socket.close();
-    onDone.run();
   }
 
   private void cancelPacer() {

@@ -3,10 +3,8 @@ package dev.echokit.loadgen;
 import dev.echokit.client.TlsFailure;
 import dev.echokit.config.LoadOptions;
 import io.netty.buffer.ByteBuf;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.net.NetSocket;
 
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -16,41 +14,19 @@ import java.util.concurrent.TimeUnit;
  */
 final class EchoConnection implements LoadConnection {
 
-  private enum State { CONNECTED, RUNNING, DONE }
-
   private final int index;
   private final LoadOptions options;
   private final PayloadBlock block;
   private final WorkerStats stats;
-  private final Runnable onDone;
   private final NetSocket socket;
   private final RawSocket raw;
-  /** Per-connection pseudo-random sizes and offsets: no two connections send the same stream. */
-  private final SplittableRandom random;
-  private final int sizeSpan;
-  private final int depth;
-  // Messages in flight, oldest at head: when each was (meant to be) sent, where in the block, how long.
-  private final long[] sentAt;
-  private final int[] offsets;
-  private final int[] lengths;
-  private int head;
-  private int inFlight;
-  /** Bytes of the oldest message already echoed. */
-  private int headReceived;
+  private final MessagePicker picker;
+  private final InFlightRing inFlight;
+  private final SendSchedule schedule = new SendSchedule();
+  private final StallWatch stall = new StallWatch();
 
-  private State state = State.CONNECTED;
-  private RunPlan plan;
-  /** Measured messages this connection may still send: its share of the requested total. */
-  private long budget;
-  private boolean sendingOver;
-  /** Open loop: nanoseconds between sends, and when the next send is due; 0 in closed loop. */
-  private long intervalNanos;
-  private long nextSendNanos;
-  private ScheduledFuture<?> pacer;
-  // Stall detection: bytes received so far, as seen by the last check, and since when nothing came.
-  private long receivedBytes;
-  private long bytesAtLastCheck;
-  private long quietSinceNanos;
+  private final NanoPacer pacer;
+  private final FlowLife life;
 
   EchoConnection(int index, LoadOptions options, PayloadBlock block, WorkerStats stats, long seed, NetSocket socket,
                  Runnable onDone) {
@@ -58,133 +34,95 @@ final class EchoConnection implements LoadConnection {
     this.options = options;
     this.block = block;
     this.stats = stats;
-    this.onDone = onDone;
     this.socket = socket;
-    this.random = new SplittableRandom(seed ^ (index * 0x9E3779B97F4A7C15L));
-    this.sizeSpan = options.sizeMax() - options.sizeMin() + 1;
-    this.depth = options.depth();
-    this.sentAt = new long[depth];
-    this.offsets = new int[depth];
-    this.lengths = new int[depth];
     this.raw = new RawSocket(socket);
+    this.picker = new MessagePicker(options, seed, index);
+    this.inFlight = new InFlightRing(options.depth());
+    this.pacer = new NanoPacer(raw.eventLoop(), this::pump);
+    this.life = new FlowLife(stats, "connection ", index, pacer::cancel, socket::close, onDone);
     raw.onRead(this::onRead);
     socket.drainHandler(v -> pump());
-    socket.exceptionHandler(err -> fail(ErrorKind.IO, describe(err)));
-    socket.closeHandler(v -> fail(ErrorKind.CLOSED, "the server closed the connection"
-        + (inFlight > 0 ? " with " + inFlight + " message(s) in flight" : "")));
+    socket.exceptionHandler(err -> life.fail(ErrorKind.IO, describe(err)));
+    socket.closeHandler(v -> life.fail(ErrorKind.CLOSED, "the server closed the connection"
+        + (inFlight.size() > 0 ? " with " + inFlight.size() + " message(s) in flight" : "")));
   }
 
   @Override
   public void start(RunPlan runPlan) {
-    if (state != State.CONNECTED) {
+    if (!life.start()) {
       return;
     }
-    state = State.RUNNING;
-    plan = runPlan;
-    quietSinceNanos = runPlan.startNanos();
-    long total = options.messages();
-    budget = total == 0 ? Long.MAX_VALUE : total / options.connections() + (index < total % options.connections() ? 1 : 0);
-    if (options.openLoop()) {
-      // The total rate is spread evenly: each connection sends every connections/rate seconds, their phases
-      // staggered so that the sends of all connections do not come in bursts.
-      intervalNanos = Math.max(1, TimeUnit.SECONDS.toNanos(options.connections()) / options.rate());
-      nextSendNanos = runPlan.startNanos() + intervalNanos * index / options.connections();
-    }
+    stall.start(runPlan.startNanos());
+    schedule.start(runPlan, options, index);
     pump();
   }
 
   @Override
   public void timeUp() {
-    if (state == State.RUNNING) {
-      stopSending();
-    }
+    life.timeUp(inFlight.size());
   }
 
   @Override
   public void checkStall(long now) {
-    if (state != State.RUNNING || inFlight == 0 || receivedBytes != bytesAtLastCheck) {
-      bytesAtLastCheck = receivedBytes;
-      quietSinceNanos = now;
-    } else if (now - quietSinceNanos >= TimeUnit.MILLISECONDS.toNanos(options.timeoutMillis())) {
-      fail(ErrorKind.IO, "no echo for " + options.timeoutMillis() + " ms with " + inFlight + " message(s) in flight");
+    if (stall.stalled(life.running() && inFlight.size() > 0, now,
+        TimeUnit.MILLISECONDS.toNanos(options.timeoutMillis()))) {
+      life.fail(ErrorKind.IO, "no echo for " + options.timeoutMillis() + " ms with " + inFlight.size()
+          + " message(s) in flight");
     }
   }
 
   /** Sends while the pipeline has room, the socket takes more, and (open loop) a send is due. */
   private void pump() {
-    while (state == State.RUNNING && !sendingOver && inFlight < depth && !socket.writeQueueFull()) {
+    while (life.sending() && !inFlight.full() && !socket.writeQueueFull()) {
       long now = System.nanoTime();
-      if (now >= plan.measureEndNanos()) {
-        stopSending();
+      int next = schedule.next(now);
+      if (next == SendSchedule.WAIT) {
+        pacer.schedule(schedule.waitNanos(now));
         return;
       }
-      long sendAt = now;
-      if (intervalNanos > 0) {
-        if (nextSendNanos > now) {
-          schedulePump(nextSendNanos - now);
-          return;
-        }
-        // Late sends keep their intended time: the wait counts as latency (coordinated-omission correction).
-        sendAt = nextSendNanos;
-        nextSendNanos += intervalNanos;
+      if (next == SendSchedule.STOP) {
+        life.stopSending(inFlight.size());
+        return;
       }
-      if (sendAt >= plan.measureStartNanos()) {
-        if (budget == 0) {
-          stopSending();
-          return;
-        }
-        budget--;
-      }
-      send(sendAt);
+      send(schedule.sendAt());
     }
     // A full write queue resumes through the drain handler, a full pipeline when an echo completes.
   }
 
   private void send(long sendAt) {
-    int size = options.sizeMin() + (sizeSpan > 1 ? random.nextInt(sizeSpan) : 0);
-    int offset = random.nextInt(PayloadBlock.OFFSET_SPAN);
-    int slot = head + inFlight < depth ? head + inFlight : head + inFlight - depth;
-    sentAt[slot] = sendAt;
-    offsets[slot] = offset;
-    lengths[slot] = size;
-    inFlight++;
+    int size = picker.nextSize();
+    int offset = picker.nextOffset();
+    inFlight.add(sendAt, offset, size);
     raw.write(block.slice(offset, size));
-  }
-
-  private void schedulePump(long delayNanos) {
-    if (pacer == null) {
-      pacer = raw.schedule(() -> {
-        pacer = null;
-        pump();
-      }, delayNanos);
-    }
   }
 
   /** Checks a chunk of echoed bytes against the messages in flight, oldest first; may span several messages. */
   private void onRead(ByteBuf chunk) {
-    if (state == State.DONE) {
+    if (life.done()) {
       return;
     }
     int at = chunk.readerIndex();
     int end = chunk.writerIndex();
-    receivedBytes += end - at;
+    stall.received(end - at);
     while (at < end) {
-      if (inFlight == 0) {
-        fail(ErrorKind.MISMATCH, (end - at) + " bytes came back that were never sent");
+      if (inFlight.size() == 0) {
+        life.fail(ErrorKind.MISMATCH, (end - at) + " bytes came back that were never sent");
         return;
       }
-      int length = lengths[head];
+      int length = inFlight.headLength();
+      int headReceived = inFlight.headReceived();
       int n = Math.min(length - headReceived, end - at);
-      int offset = offsets[head] + headReceived;
+      int offset = inFlight.headOffset() + headReceived;
       if (!block.matches(chunk, at, offset, n)) {
         int d = block.firstDifference(chunk, at, offset, n);
-        fail(ErrorKind.MISMATCH, String.format("byte %d of a %d-byte message differs: sent 0x%02x, received 0x%02x",
+        life.fail(ErrorKind.MISMATCH, String.format(
+            "byte %d of a %d-byte message differs: sent 0x%02x, received 0x%02x",
             headReceived + d, length, block.at(offset + d) & 0xff, chunk.getByte(at + d) & 0xff));
         return;
       }
       at += n;
-      headReceived += n;
-      if (headReceived == length) {
+      inFlight.received(n);
+      if (headReceived + n == length) {
         completed(length);
       }
     }
@@ -192,61 +130,16 @@ final class EchoConnection implements LoadConnection {
   }
 
   private void completed(int length) {
-    long now = System.nanoTime();
-    long sent = sentAt[head];
-    stats.echoed(length);
-    if (sent >= plan.measureStartNanos()) {
-      stats.measured(length, now - sent, now);
+    schedule.echoed(stats, length, inFlight.headSentAt());
+    inFlight.removeHead();
+    if (life.sendingOver() && inFlight.size() == 0) {
+      life.finish();
     }
-    head = head + 1 == depth ? 0 : head + 1;
-    inFlight--;
-    headReceived = 0;
-    if (sendingOver && inFlight == 0) {
-      finish();
-    }
-  }
-
-  private void stopSending() {
-    sendingOver = true;
-    cancelPacer();
-    if (inFlight == 0) {
-      finish();
-    }
-  }
-
-  /** The connection did all it had to: closes it without counting an error. */
-  private void finish() {
-    if (state == State.DONE) {
-      return;
-    }
-    state = State.DONE;
-    stats.closed();
-    socket.close();
-    onDone.run();
-  }
-
-  private void fail(ErrorKind kind, String detail) {
-    if (state == State.DONE) {
-      return;
-    }
-    state = State.DONE;
-    cancelPacer();
-    stats.error(kind, "connection " + index + ": " + detail);
-    stats.closed();
-    socket.close();
-    onDone.run();
   }
 
   /** A TLS failure (say, a refused client certificate) in the client's words, anything else as Netty put it. */
   private String describe(Throwable err) {
     String tls = TlsFailure.describe(err, options.peer(), options.host());
     return tls != null ? tls : err.getMessage() != null ? err.getMessage() : err.toString();
-  }
-
-  private void cancelPacer() {
-    if (pacer != null) {
-      pacer.cancel(false);
-      pacer = null;
-    }
   }
 }

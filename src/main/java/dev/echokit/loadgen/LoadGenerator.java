@@ -3,7 +3,6 @@ package dev.echokit.loadgen;
 import dev.echokit.config.LoadOptions;
 import dev.echokit.config.PeerOptions;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 
 import java.util.ArrayList;
@@ -15,9 +14,6 @@ import java.util.function.Consumer;
  * load on every event loop at once, reports progress every second and merges the results when all are done.
  */
 public final class LoadGenerator {
-
-  private static final long PROGRESS_MILLIS = 1000;
-  private static final double MIB = 1024.0 * 1024.0;
 
   private final Vertx vertx;
   private final LoadOptions options;
@@ -44,11 +40,7 @@ public final class LoadGenerator {
     int instances = Math.min(options.instances(), options.connections());
     List<LoadWorker> workers = new ArrayList<>();
     for (int w = 0; w < instances; w++) {
-      int[] indexes = new int[(options.connections() - w + instances - 1) / instances];
-      for (int i = 0; i < indexes.length; i++) {
-        indexes[i] = w + i * instances;
-      }
-      workers.add(new LoadWorker(options, block, indexes, seed));
+      workers.add(new LoadWorker(options, block, connectionsOf(w, instances, options.connections()), seed));
     }
     List<Future<String>> deployments = new ArrayList<>();
     return primeConnectPath()
@@ -60,19 +52,18 @@ public final class LoadGenerator {
         })
         .compose(deployed -> {
           RunPlan plan = RunPlan.startingNow(options);
-          long timer = vertx.setPeriodic(PROGRESS_MILLIS, new ProgressSampler(plan, workers));
+          List<WorkerStats> stats = workers.stream().map(w -> w.stats).toList();
+          long timer = vertx.setPeriodic(ProgressSampler.PERIOD_MILLIS, new ProgressSampler(plan, stats, progress));
           List<Future<WorkerStats>> done = new ArrayList<>();
           for (LoadWorker worker : workers) {
             done.add(worker.go(plan));
           }
           return Future.all(done).map(all -> {
             vertx.cancelTimer(timer);
-            List<WorkerStats> stats = new ArrayList<>();
-            workers.forEach(w -> stats.add(w.stats));
             return LoadReport.merge(options, plan, stats, System.nanoTime());
           });
         })
-        .eventually(() -> undeploy(deployments));
+        .eventually(() -> undeploy(vertx, deployments));
   }
 
   /** One unmeasured connection first, of the run's kind (see {@link PeerDialer#prime()}); checks the TLS files too. */
@@ -86,7 +77,20 @@ public final class LoadGenerator {
     return primer.prime().eventually(primer::close);
   }
 
-  private Future<Void> undeploy(List<Future<String>> deployments) {
+  /**
+   * The connection indexes worker {@code worker} of {@code workers} opens: every {@code workers}-th, so that the
+   * event loops get shares that differ by at most one.
+   */
+  static int[] connectionsOf(int worker, int workers, int connections) {
+    int[] indexes = new int[(connections - worker + workers - 1) / workers];
+    for (int i = 0; i < indexes.length; i++) {
+      indexes[i] = worker + i * workers;
+    }
+    return indexes;
+  }
+
+  /** Undeploys the workers that did deploy, so that a failed deployment does not hide the others' results. */
+  static Future<Void> undeploy(Vertx vertx, List<Future<String>> deployments) {
     List<Future<Void>> undeployed = new ArrayList<>();
     for (Future<String> d : deployments) {
       if (d.succeeded()) {
@@ -94,42 +98,5 @@ public final class LoadGenerator {
       }
     }
     return Future.join(undeployed).mapEmpty();
-  }
-
-  /** Turns the workers' running totals into per-second rates. */
-  private final class ProgressSampler implements Handler<Long> {
-
-    private final RunPlan plan;
-    private final List<LoadWorker> workers;
-    private long lastNanos;
-    private long lastEchoes;
-    private long lastBytes;
-
-    ProgressSampler(RunPlan plan, List<LoadWorker> workers) {
-      this.plan = plan;
-      this.workers = workers;
-      this.lastNanos = plan.startNanos();
-    }
-
-    @Override
-    public void handle(Long timerId) {
-      long now = System.nanoTime();
-      long echoes = 0;
-      long bytes = 0;
-      long errors = 0;
-      int open = 0;
-      for (LoadWorker w : workers) {
-        echoes += w.stats.echoes();
-        bytes += w.stats.echoedBytes();
-        errors += w.stats.totalErrors();
-        open += w.stats.open();
-      }
-      double seconds = (now - lastNanos) / 1e9;
-      progress.accept(new Progress((now - plan.startNanos()) / 1e9, (echoes - lastEchoes) / seconds,
-          (bytes - lastBytes) / MIB / seconds, open, errors, plan.warmingUp(lastNanos)));
-      lastNanos = now;
-      lastEchoes = echoes;
-      lastBytes = bytes;
-    }
   }
 }

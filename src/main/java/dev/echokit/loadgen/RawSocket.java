@@ -53,6 +53,11 @@ final class RawSocket {
     socket.writeMessage(data);
   }
 
+  /** This connection's event loop, which times open-loop sends to the nanosecond. */
+  EventExecutor eventLoop() {
+    return eventLoop;
+  }
+
   /** Runs {@code task} on this connection's event loop after {@code delayNanos}. */
   ScheduledFuture<?> schedule(Runnable task, long delayNanos) {
     return eventLoop.schedule(task, delayNanos, TimeUnit.NANOSECONDS);

@@ -19,9 +19,6 @@ import java.util.function.Consumer;
  */
 final class UdpLoadGenerator {
 
-  private static final long PROGRESS_MILLIS = 1000;
-  private static final double MIB = 1024.0 * 1024.0;
-
   private final Vertx vertx;
   private final LoadOptions options;
   private final Consumer<Progress> progress;
@@ -43,11 +40,8 @@ final class UdpLoadGenerator {
     int instances = Math.min(options.instances(), options.connections());
     List<UdpLoadWorker> workers = new ArrayList<>();
     for (int w = 0; w < instances; w++) {
-      int[] indexes = new int[(options.connections() - w + instances - 1) / instances];
-      for (int i = 0; i < indexes.length; i++) {
-        indexes[i] = w + i * instances;
-      }
-      workers.add(new UdpLoadWorker(options, block, indexes, seed, server));
+      workers.add(new UdpLoadWorker(options, block, LoadGenerator.connectionsOf(w, instances, options.connections()),
+          seed, server));
     }
     List<Future<String>> deployments = new ArrayList<>();
     return prime(server)
@@ -59,16 +53,16 @@ final class UdpLoadGenerator {
         })
         .compose(deployed -> {
           RunPlan plan = RunPlan.startingNow(options);
-          long timer = vertx.setPeriodic(PROGRESS_MILLIS, new Sampler(plan, workers)::sample);
+          List<WorkerStats> stats = workers.stream().map(w -> w.stats).toList();
+          long timer = vertx.setPeriodic(ProgressSampler.PERIOD_MILLIS, new ProgressSampler(plan, stats, progress));
           List<Future<WorkerStats>> done = new ArrayList<>();
           workers.forEach(w -> done.add(w.go(plan)));
           return Future.all(done).map(all -> {
             vertx.cancelTimer(timer);
-            return LoadReport.merge(options, plan, workers.stream().map(w -> w.stats).toList(), System.nanoTime());
+            return LoadReport.merge(options, plan, stats, System.nanoTime());
           });
         })
-        .eventually(() -> Future.join(deployments.stream().filter(Future::succeeded)
-            .map(d -> vertx.undeploy(d.result())).toList()));
+        .eventually(() -> LoadGenerator.undeploy(vertx, deployments));
   }
 
   /**
@@ -90,41 +84,5 @@ final class UdpLoadGenerator {
           + "the host name");
     }
     return LoadReport.merge(options, RunPlan.startingNow(options), List.of(stats), System.nanoTime());
-  }
-
-  /** Turns the workers' running totals into per-second rates, as the TCP run's progress line does. */
-  private final class Sampler {
-
-    private final RunPlan plan;
-    private final List<UdpLoadWorker> workers;
-    private long lastNanos;
-    private long lastEchoes;
-    private long lastBytes;
-
-    Sampler(RunPlan plan, List<UdpLoadWorker> workers) {
-      this.plan = plan;
-      this.workers = workers;
-      this.lastNanos = plan.startNanos();
-    }
-
-    void sample(long timerId) {
-      long now = System.nanoTime();
-      long echoes = 0;
-      long bytes = 0;
-      long errors = 0;
-      int open = 0;
-      for (UdpLoadWorker w : workers) {
-        echoes += w.stats.echoes();
-        bytes += w.stats.echoedBytes();
-        errors += w.stats.totalErrors();
-        open += w.stats.open();
-      }
-      double seconds = (now - lastNanos) / 1e9;
-      progress.accept(new Progress((now - plan.startNanos()) / 1e9, (echoes - lastEchoes) / seconds,
-          (bytes - lastBytes) / MIB / seconds, open, errors, plan.warmingUp(lastNanos)));
-      lastNanos = now;
-      lastEchoes = echoes;
-      lastBytes = bytes;
-    }
   }
 }
