@@ -152,13 +152,7 @@ final class HttpEchoListener extends EchoListener {
   private void admit(HttpConnection connection) {
     SocketAddress peer = connection.remoteAddress();
     String address = peer.hostAddress();
-    LimitReason refused = group.limits.admit(address);
-    if (refused != null) {
-      LimitOptions limits = group.limits.current();
-      group.rejections.record(refused, peer, refused == LimitReason.MAX_CONNECTIONS
-          ? limits.maxConnections() + " connections already open"
-          : limits.maxConnectionsPerIp() + " connections from " + address + " already open");
-      meters.rejected(refused.tag);
+    if (group.admit(peer, meters) != null) {
       connection.close();
       return;
     }

@@ -1,9 +1,11 @@
 package dev.echokit.server;
 
 import dev.echokit.config.LimitOptions;
+import dev.echokit.metrics.ListenerMeters;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,6 +29,23 @@ final class ListenerGroup {
 
   ListenerGroup(LimitOptions limitOptions) {
     this.limits = new ConnectionLimits(limitOptions);
+  }
+
+  /**
+   * Takes a slot under the connection limits for a new connection from {@code peer}; when a limit refuses it,
+   * counts and logs the refusal and returns the limit, and the caller closes the connection.
+   */
+  LimitReason admit(SocketAddress peer, ListenerMeters meters) {
+    String address = peer.hostAddress();
+    LimitReason refused = limits.admit(address);
+    if (refused != null) {
+      LimitOptions current = limits.current();
+      rejections.record(refused, peer, refused == LimitReason.MAX_CONNECTIONS
+          ? current.maxConnections() + " connections already open"
+          : current.maxConnectionsPerIp() + " connections from " + address + " already open");
+      meters.rejected(refused.tag);
+    }
+    return refused;
   }
 
   /**

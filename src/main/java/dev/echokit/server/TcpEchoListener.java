@@ -151,13 +151,7 @@ final class TcpEchoListener extends EchoListener {
   private void echo(NetSocket socket) {
     SocketAddress peer = socket.remoteAddress();
     String address = peer.hostAddress();
-    LimitReason refused = group.limits.admit(address);
-    if (refused != null) {
-      LimitOptions limits = group.limits.current();
-      group.rejections.record(refused, peer, refused == LimitReason.MAX_CONNECTIONS
-          ? limits.maxConnections() + " connections already open"
-          : limits.maxConnectionsPerIp() + " connections from " + address + " already open");
-      meters.rejected(refused.tag);
+    if (group.admit(peer, meters) != null) {
       socket.close();
       return;
     }
