@@ -1,7 +1,6 @@
 package dev.echokit.server;
 
 import dev.echokit.config.HttpOptions;
-import dev.echokit.config.LimitOptions;
 import dev.echokit.config.ServerOptions;
 import dev.echokit.metrics.ListenerMeters;
 import io.vertx.core.Future;
@@ -52,7 +51,7 @@ final class HttpEchoListener extends EchoListener {
   /** Open WebSockets, so that a retired instance's can be closed when the server stops; event loop only. */
   private final Set<WebSocketEcho> webSockets = new HashSet<>();
   private HttpServer server;
-  private long sweepTimer = -1;
+  private LimitSweep<HttpConnectionSlot> sweep;
   /** Set by a reload that retires this instance with fewer of its kind: its WebSockets keep echoing. */
   private boolean keepConnections;
 
@@ -87,7 +86,8 @@ final class HttpEchoListener extends EchoListener {
     server = vertx.createHttpServer(serverOptions)
         .connectionHandler(this::admit)
         .requestHandler(this::route);
-    scheduleSweep();
+    sweep = new LimitSweep<>(vertx, group.limits, open, HttpConnectionSlot::checkTimeLimits);
+    sweep.start();
     return server.listen(context.bindPort(), context.listener().host()).onSuccess(s -> group.bound());
   }
 
@@ -103,25 +103,8 @@ final class HttpEchoListener extends EchoListener {
       List.copyOf(webSockets).forEach(WebSocketEcho::shutDown);
     }
     return server.shutdown(options.shutdownTimeoutMillis(), TimeUnit.MILLISECONDS).andThen(done -> {
-      vertx.cancelTimer(sweepTimer);
+      sweep.stop();
       meters.close();
-    });
-  }
-
-  /** Checks the idle and duration limits as often as the TCP listener does, then schedules the next check. */
-  private void scheduleSweep() {
-    LimitOptions limits = group.limits.current();
-    long period = TcpEchoListener.sweepPeriodMillis(limits);
-    // With both limits off there is nothing to check, but a config reload may turn one on: look again in a second.
-    sweepTimer = vertx.setTimer(period > 0 ? period : 1000, t -> {
-      if (period > 0) {
-        long now = System.nanoTime();
-        // A copy: a check may close a connection, whose close handler leaves the set.
-        for (HttpConnectionSlot slot : List.copyOf(open)) {
-          slot.checkTimeLimits(now, limits);
-        }
-      }
-      scheduleSweep();
     });
   }
 

@@ -1,6 +1,5 @@
 package dev.echokit.server;
 
-import dev.echokit.config.LimitOptions;
 import dev.echokit.config.ServerOptions;
 import dev.echokit.metrics.ListenerMeters;
 import io.vertx.core.Future;
@@ -41,7 +40,7 @@ final class TcpEchoListener extends EchoListener {
   /** This listener's open connections; touched on its event loop only. */
   private final Set<ServedConnection> open = new HashSet<>();
   private NetServer server;
-  private long sweepTimer = -1;
+  private LimitSweep<ServedConnection> sweep;
   private long forceCloseTimer = -1;
   /** Set when a reload retires this instance: its connections are served on instead of drained. Event loop only. */
   private boolean keepConnections;
@@ -61,38 +60,10 @@ final class TcpEchoListener extends EchoListener {
       TlsCredentials.apply(serverOptions, context.ssl());
     }
     server = vertx.createNetServer(serverOptions).connectHandler(this::echo);
-    scheduleSweep();
+    // A connection checks against the limits it was accepted under (see ServedConnection).
+    sweep = new LimitSweep<>(vertx, group.limits, open, (c, now, limits) -> c.checkTimeLimits(now));
+    sweep.start();
     return server.listen(context.bindPort(), context.listener().host()).onSuccess(s -> group.bound());
-  }
-
-  /** Checks the idle and duration limits, then schedules the next check for the limits in force then. */
-  private void scheduleSweep() {
-    long period = sweepPeriodMillis(group.limits.current());
-    // With both limits off there is nothing to check, but a config reload may turn one on: look again in a second.
-    sweepTimer = vertx.setTimer(period > 0 ? period : 1000, t -> {
-      if (period > 0) {
-        long now = System.nanoTime();
-        // A copy: a check may close a connection, whose close handler leaves the set.
-        for (ServedConnection c : List.copyOf(open)) {
-          c.checkTimeLimits(now);
-        }
-      }
-      scheduleSweep();
-    });
-  }
-
-  /**
-   * How often the idle and duration limits are checked: a quarter of the shorter one, so a connection is
-   * closed within a quarter of its limit's time after breaking it, but at least once a second; 0 when both are off.
-   */
-  static long sweepPeriodMillis(LimitOptions limits) {
-    long shortest = Long.MAX_VALUE;
-    for (long limit : new long[] {limits.idleTimeoutMillis(), limits.maxConnectionDurationMillis()}) {
-      if (limit > 0) {
-        shortest = Math.min(shortest, limit);
-      }
-    }
-    return shortest == Long.MAX_VALUE ? 0 : Math.max(1, Math.min(1000, shortest / 4));
   }
 
   /** Stops accepting, lets open connections finish their echoes, and closes what is left at the timeout. */
@@ -113,7 +84,7 @@ final class TcpEchoListener extends EchoListener {
     }
     return server.shutdown(timeout, TimeUnit.MILLISECONDS)
         .andThen(done -> {
-          vertx.cancelTimer(sweepTimer);
+          sweep.stop();
           vertx.cancelTimer(forceCloseTimer);
           meters.close();
         });
