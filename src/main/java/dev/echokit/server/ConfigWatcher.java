@@ -50,12 +50,13 @@ final class ConfigWatcher {
     this.apply = apply;
   }
 
-  /** Takes the file as it is now as the running version, then checks it every {@code periodMillis}. */
-  void start(long periodMillis) {
-    vertx.fileSystem().readFile(path).onComplete(first -> {
-      lastContent = first.succeeded() ? first.result() : null;
-      timer = vertx.setPeriodic(periodMillis, t -> check());
-    });
+  /**
+   * Takes {@code running} as the running version of the file, then checks it every {@code periodMillis}: the
+   * caller reads it before it loads the configuration, so no change written since then can be missed.
+   */
+  void start(Buffer running, long periodMillis) {
+    lastContent = running;
+    timer = vertx.setPeriodic(periodMillis, t -> check());
   }
 
   void stop() {

@@ -13,6 +13,7 @@ import dev.echokit.metrics.EchoMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.ServerSSLOptions;
@@ -73,15 +74,22 @@ public class EchoServerVerticle extends VerticleBase {
     if (given != null) {
       return listen(given);
     }
-    return ConfigLoader.load(vertx, config()).compose(settings -> {
+    // The file's content before it is loaded: a change written while the server starts is then seen by the
+    // watcher's first check, instead of being taken for the running version and never applied.
+    String path = ConfigLoader.configFile();
+    Future<Buffer> before = path == null ? Future.succeededFuture() : vertx.fileSystem().readFile(path)
+        .otherwiseEmpty();
+    return before.compose(content -> ConfigLoader.load(vertx, config()).compose(settings -> {
       ReloadOptions reload = ReloadOptions.from(settings);
-      return listen(ServerOptions.from(settings)).onSuccess(id -> watchConfig(reload));
-    });
+      return listen(ServerOptions.from(settings)).onSuccess(id -> watchConfig(path, content, reload));
+    }));
   }
 
-  /** With {@code config.scanPeriod} set, changes to the config file are applied without a restart. */
-  private void watchConfig(ReloadOptions reload) {
-    String path = ConfigLoader.configFile();
+  /**
+   * With {@code config.scanPeriod} set, changes to the config file are applied without a restart; {@code loaded}
+   * is the file's content read before the running configuration was loaded from it (null: unreadable).
+   */
+  private void watchConfig(String path, Buffer loaded, ReloadOptions reload) {
     if (reload.scanPeriodMillis() == 0) {
       return;
     }
@@ -90,7 +98,7 @@ public class EchoServerVerticle extends VerticleBase {
       return;
     }
     watcher = new ConfigWatcher(vertx, path, config(), this::tlsFilesInUse, this::apply);
-    watcher.start(reload.scanPeriodMillis());
+    watcher.start(loaded, reload.scanPeriodMillis());
     log.info("EchoKit applies changes to {} within {} ms", path, reload.scanPeriodMillis());
   }
 
