@@ -66,6 +66,10 @@ final class BodyEcho {
   private void onChunk(Buffer chunk) {
     // A slow upload is a client that is there: it must not be closed as idle.
     slot.heard();
+    if (!slot.received(chunk.length())) {
+      // maxConnectionBytes closed the connection: the body will not be echoed.
+      return;
+    }
     if (discarded >= 0) {
       discarded += chunk.length();
       if (discarded > DISCARD_LIMIT_BYTES) {

@@ -20,6 +20,11 @@ final class HttpConnectionSlot {
   private final Object peer;
   private final long openedNanos;
   /**
+   * maxConnectionBytes as it was when the connection was accepted (as for a TCP connection), or the largest
+   * long when off, so that the check per body chunk or frame is one comparison.
+   */
+  private final long byteLimit;
+  /**
    * What a broken limit closes: the HTTP connection, then its WebSocket once upgraded (the slot stays the same).
    * This and the fields below are touched on the connection's event loop only.
    */
@@ -27,6 +32,8 @@ final class HttpConnectionSlot {
   private long heard;
   private long heardAtLastCheck;
   private long lastActiveNanos;
+  /** Bytes of request bodies and WebSocket message payloads the client has sent; headers and framing are not counted. */
+  private long received;
   private boolean held = true;
   /** Set once a limit has closed the connection, so that a close handshake in progress is not counted twice. */
   private boolean closing;
@@ -41,12 +48,26 @@ final class HttpConnectionSlot {
     this.closer = closer;
     this.openedNanos = nowNanos;
     this.lastActiveNanos = nowNanos;
+    long maxBytes = limits.current().maxConnectionBytes();
+    this.byteLimit = maxBytes > 0 ? maxBytes : Long.MAX_VALUE;
     meters.opened();
   }
 
   /** The client sent something (a request, part of a body, a frame): the connection is not idle. */
   void heard() {
     heard++;
+  }
+
+  /**
+   * Counts {@code bytes} of a body or a WebSocket message from the client; false when the connection is being
+   * closed (these bytes broke maxConnectionBytes and closed it, or a limit closed it before): drop them.
+   */
+  boolean received(int bytes) {
+    received += bytes;
+    if (received > byteLimit && !closing) {
+      closeFor(LimitReason.MAX_CONNECTION_BYTES, "sent more than " + byteLimit + " bytes");
+    }
+    return !closing;
   }
 
   /** From now on a broken limit closes the connection this way (a WebSocket's close frame after an upgrade). */

@@ -23,6 +23,8 @@ final class WebSocketEcho {
 
   /** RFC 6455 §7.4.1: the endpoint is going away — here, the server is shutting down or a time limit ran out. */
   static final short GOING_AWAY = 1001;
+  /** RFC 6455 §7.4.1: the client broke the server's policy — here, it sent more than maxConnectionBytes. */
+  static final short POLICY_VIOLATION = 1008;
   /** RFC 6455 §7.4.1: a text message that is not UTF-8. */
   static final short INVALID_PAYLOAD = 1007;
   /** RFC 6455 §7.4.1: a message too big to process. */
@@ -60,7 +62,8 @@ final class WebSocketEcho {
   static WebSocketEcho start(ServerWebSocket ws, int maxMessageSize, int writeQueueMaxSize, ListenerMeters meters,
                              HttpConnectionSlot slot, BooleanSupplier keptByRetiredInstance) {
     WebSocketEcho echo = new WebSocketEcho(ws, maxMessageSize, meters, slot);
-    slot.closeWith((limit, reason) -> echo.close(GOING_AWAY, reason + " (" + limit.key + ")"));
+    slot.closeWith((limit, reason) -> echo.close(limit == LimitReason.MAX_CONNECTION_BYTES ? POLICY_VIOLATION
+        : GOING_AWAY, reason + " (" + limit.key + ")"));
     ws.setWriteQueueMaxSize(writeQueueMaxSize);
     // Messages are joined here, not by Vert.x's textMessageHandler/binaryMessageHandler: when a message outgrows
     // the limit those only report an exception and leave the WebSocket open, where RFC 6455 asks for 1009.
@@ -91,6 +94,10 @@ final class WebSocketEcho {
       return;
     }
     Buffer part = frame.binaryData();
+    boolean data = frame.isText() || frame.isBinary() || frame.isContinuation();
+    if (data && !slot.received(part.length())) {
+      return;
+    }
     switch (frame.type()) {
       case TEXT, BINARY -> {
         type = frame.type();

@@ -130,6 +130,65 @@ class HttpLimitsTest {
   }
 
   @Test
+  @DisplayName("maxConnectionBytes echoes a WebSocket's messages up to the limit, then closes it with 1008 naming the "
+      + "limit, and counts it")
+  void maxConnectionBytesCloses1008(Vertx vertx, VertxTestContext ctx) {
+    EchoServerVerticle[] server = new EchoServerVerticle[1];
+    String underTheLimit = "a".repeat(60);
+    HttpTestServer.start(vertx, HttpOptions.DEFAULTS, null, NO_TIME_LIMITS.withMaxConnectionBytes(100))
+        .compose(s -> {
+          server[0] = s;
+          return connect(vertx, s);
+        })
+        .compose(ws -> {
+          Future<WebSocketEchoTest.Message> echo = WebSocketEchoTest.nextMessage(ws);
+          ws.writeTextMessage(underTheLimit);
+          return echo.compose(first -> {
+            ctx.verify(() -> assertThat(first.bytes().toString(StandardCharsets.UTF_8)).isEqualTo(underTheLimit));
+            Future<WebSocket> closed = closed(ws);
+            // 120 bytes in all: over the limit.
+            ws.writeTextMessage("b".repeat(60));
+            return closed;
+          });
+        })
+        .onComplete(ctx.succeeding(ws -> ctx.verify(() -> {
+          assertThat(ws.closeStatusCode()).isEqualTo(WebSocketEcho.POLICY_VIOLATION);
+          assertThat(ws.closeReason()).isEqualTo("sent more than 100 bytes (maxConnectionBytes)");
+          assertThat(server[0].rejections()).containsEntry(LimitOptions.MAX_CONNECTION_BYTES, 1L);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("maxConnectionBytes counts the request bodies of a kept-alive HTTP connection and closes it on the "
+      + "body that crosses the limit")
+  void maxConnectionBytesClosesHttpConnection(Vertx vertx, VertxTestContext ctx) {
+    EchoServerVerticle[] server = new EchoServerVerticle[1];
+    String body = "c".repeat(60);
+    String request = "POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 60\r\n\r\n" + body;
+    HttpTestServer.start(vertx, HttpOptions.DEFAULTS, null, NO_TIME_LIMITS.withMaxConnectionBytes(100))
+        .compose(s -> {
+          server[0] = s;
+          return vertx.executeBlocking(() -> {
+            try (Socket socket = new Socket("127.0.0.1", s.actualPort())) {
+              socket.setSoTimeout(10_000);
+              socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+              String first = readUntilEndsWith(socket.getInputStream(), body);
+              // 120 body bytes in all: over the limit.
+              socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+              return List.of(first, readUntilClosed(socket.getInputStream()));
+            }
+          });
+        })
+        .onComplete(ctx.succeeding(responses -> ctx.verify(() -> {
+          assertThat(responses.get(0)).startsWith("HTTP/1.1 200 OK\r\n").endsWith("\r\n\r\n" + body);
+          assertThat(responses.get(1)).as("what the second request got before the close").isEmpty();
+          assertThat(server[0].rejections()).containsEntry(LimitOptions.MAX_CONNECTION_BYTES, 1L);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
   @DisplayName("maxConnectionsPerIp counts HTTP connections per client address and leaves other addresses alone")
   void maxConnectionsPerIp(Vertx vertx, VertxTestContext ctx) {
     EchoServerVerticle[] server = new EchoServerVerticle[1];
@@ -175,6 +234,16 @@ class HttpLimitsTest {
     Promise<WebSocket> done = Promise.promise();
     ws.closeHandler(v -> done.complete(ws));
     return done.future();
+  }
+
+  /** What the server sends until it ends with {@code end}, or everything it sends if it closes first. */
+  static String readUntilEndsWith(InputStream in, String end) throws java.io.IOException {
+    StringBuilder read = new StringBuilder();
+    int b;
+    while (!read.toString().endsWith(end) && (b = in.read()) >= 0) {
+      read.append((char) b);
+    }
+    return read.toString();
   }
 
   /** Everything the server sends until it closes the connection. */
