@@ -39,10 +39,15 @@ public final class EchoMetrics {
     return prometheus;
   }
 
-  /** Meters tagged {@code listener}, {@code mode} and {@code protocol}; {@code reasons} are the rejection reasons. */
-  public ListenerMeters listener(int index, String echoMode, String protocol, Collection<String> reasons) {
-    return new ListenerMeters(registry, Tags.of("listener", String.valueOf(index), "mode", echoMode,
-        "protocol", protocol), reasons);
+  /**
+   * Meters tagged {@code listener}, {@code mode} and {@code protocol}; {@code reasons} are the limits it enforces.
+   * A {@code datagrams} listener counts drops in {@code echokit_datagrams_dropped_total} and has no connections.
+   */
+  public ListenerMeters listener(int index, String echoMode, String protocol, Collection<String> reasons,
+                                 boolean datagrams) {
+    Tags tags = Tags.of("listener", String.valueOf(index), "mode", echoMode, "protocol", protocol);
+    return datagrams ? ListenerMeters.datagrams(registry, tags, reasons)
+        : ListenerMeters.connections(registry, tags, reasons);
   }
 
   /** {@code echokit_ready}: 1 while every listener is bound and the server is not draining, else 0. */

@@ -1,6 +1,7 @@
 package dev.echokit.server;
 
 import dev.echokit.config.ListenerOptions;
+import dev.echokit.config.ListenerOptions.Protocol;
 import dev.echokit.config.ServerOptions;
 import dev.echokit.metrics.EchoMetrics;
 import dev.echokit.server.RunningListener.Instance;
@@ -89,7 +90,7 @@ final class ListenerDeployer {
     ListenerOptions listener = r.options;
     ListenerContext context = new ListenerContext(server, listener, r.bindPort, group,
         metrics.listener(nextMeterIndex.getAndIncrement(), mode(server, listener), listener.scheme(),
-            LimitReason.tags(listener.protocol())),
+            LimitReason.tags(listener.protocol()), listener.protocol() == Protocol.UDP),
         r.ssl);
     EchoListener verticle = create(context);
     return vertx.deployVerticle(verticle)

@@ -1,5 +1,7 @@
 package dev.echokit.server;
 
+import dev.echokit.config.ListenerOptions;
+import dev.echokit.config.ListenerOptions.Protocol;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -33,10 +35,12 @@ class DashboardTest {
     List<String> exprs = new ArrayList<>();
     new JsonObject(Files.readString(DASHBOARD)).getJsonArray("panels").forEach(panel ->
         ((JsonObject) panel).getJsonArray("targets").forEach(t -> exprs.add(((JsonObject) t).getString("expr"))));
-    EchoServerVerticle server = new EchoServerVerticle(MetricsTest.WITH_METRICS);
+    // Every kind of meter: a tcp listener's and a udp listener's.
+    EchoServerVerticle server = new EchoServerVerticle(MetricsTest.WITH_METRICS.withListeners(List.of(
+        ListenerOptions.of(Protocol.TCP, "127.0.0.1", 0), ListenerOptions.of(Protocol.UDP, "127.0.0.1", 0))));
     vertx.deployVerticle(server).compose(id -> vertx.executeBlocking(() ->
         new AdminClient(server.adminPort()).get("/metrics").body())).onComplete(ctx.succeeding(scrape -> ctx.verify(() -> {
-      assertThat(exprs).hasSize(6);
+      assertThat(exprs).hasSize(7);
       for (String expr : exprs) {
         Matcher metric = METRIC.matcher(expr);
         assertThat(metric.find()).as("a metric in %s", expr).isTrue();

@@ -1,6 +1,8 @@
 package dev.echokit.server;
 
 import dev.echokit.config.LimitOptions;
+import dev.echokit.config.ListenerOptions;
+import dev.echokit.config.ListenerOptions.Protocol;
 import dev.echokit.config.MetricsOptions;
 import dev.echokit.config.ServerOptions;
 import dev.echokit.config.ServerOptions.EchoMode;
@@ -98,6 +100,22 @@ class MetricsTest {
       }
     })).onComplete(ctx.succeeding(v -> ctx.verify(() -> {
       assertThat(v).containsExactly(1, 0);
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
+  @DisplayName("a udp listener counts drops in echokit_datagrams_dropped_total and has no connection meters")
+  void udpListenerHasDatagramMeters(Vertx vertx, VertxTestContext ctx) {
+    EchoServerVerticle server = new EchoServerVerticle(WITH_METRICS.withListeners(List.of(
+        ListenerOptions.of(Protocol.UDP, "127.0.0.1", 0))));
+    vertx.deployVerticle(server).compose(id -> vertx.executeBlocking(() ->
+        new AdminClient(server.adminPort()).get("/metrics").body())).onComplete(ctx.succeeding(scrape -> ctx.verify(() -> {
+      assertThat(scrape.lines().filter(l -> l.startsWith("echokit_datagrams_dropped_total{")))
+          .as("one series per datagram limit, at 0")
+          .hasSize(4).allMatch(l -> l.contains("protocol=\"udp\"") && l.endsWith(" 0.0"));
+      assertThat(scrape).doesNotContain("echokit_connections_");
       ctx.completeNow();
     })));
   }

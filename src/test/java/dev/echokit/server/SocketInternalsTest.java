@@ -44,7 +44,7 @@ class SocketInternalsTest {
   void directEchoSeesReads(Vertx vertx, VertxTestContext ctx) {
     NetServer server = vertx.createNetServer().connectHandler(
         socket -> SocketInternals.echoDirectly(socket, new DirectEcho(new ServedConnection(vertx, socket,
-            LimitOptions.defaults(), new Rejections(), EchoMetrics.off().listener(0, "direct", "tcp", List.of()),
+            LimitOptions.defaults(), new Rejections(), EchoMetrics.off().listener(0, "direct", "tcp", List.of(), false),
             System.nanoTime()))));
     server.listen(0, "127.0.0.1").compose(s -> vertx.executeBlocking(() -> {
       try (Socket client = new Socket("127.0.0.1", server.actualPort())) {

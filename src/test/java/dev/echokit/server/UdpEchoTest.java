@@ -130,7 +130,7 @@ class UdpEchoTest {
           send(socket, port, data);
         }
         Callable<Double> echoed = () -> admin.sum("echokit_chunks_echoed_total", "protocol=\"udp\"");
-        Callable<Double> dropped = () -> admin.sum("echokit_connections_rejected_total", "reason=\"" + tag + "\"");
+        Callable<Double> dropped = () -> admin.sum("echokit_datagrams_dropped_total", "reason=\"" + tag + "\"");
         await().atMost(20, TimeUnit.SECONDS).until(() -> echoed.call() + dropped.call() == count);
         int passed = echoed.call().intValue();
         assertThat(dropped.call()).isEqualTo(count - passed).isGreaterThanOrEqualTo(1);
