@@ -7,7 +7,6 @@ import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.PfxOptions;
-import io.vertx.core.net.SelfSignedCertificate;
 import io.vertx.core.net.ServerSSLOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,11 +47,12 @@ final class TlsCredentials {
     ServerSSLOptions ssl = new ServerSSLOptions();
     if (tls.selfSigned()) {
       String name = WILDCARDS.contains(host) ? WILDCARD_CERT_NAME : host;
-      SelfSignedCertificate generated = SelfSignedCertificate.create(name);
-      ssl.setKeyCertOptions(generated.keyCertOptions());
+      DevCertificate generated = DevCertificate.create(name);
+      ssl.setKeyCertOptions(new PemKeyCertOptions().setCertValue(Buffer.buffer(generated.certificatePem))
+          .setKeyValue(Buffer.buffer(generated.privateKeyPem)));
       log.info("EchoKit generated a self-signed certificate for {}, SHA-256 fingerprint {} (clients need --insecure "
-          + "or this certificate: {})", name, fingerprint(Path.of(generated.certificatePath())),
-          generated.certificatePath());
+          + "or this certificate: {})", String.join(", ", generated.names), fingerprint(generated.certificatePath),
+          generated.certificatePath);
     } else if (tls.keyStorePath() != null) {
       PfxOptions pfx = new PfxOptions().setValue(read(TlsOptions.KEY_STORE_PATH, tls.keyStorePath()))
           .setPassword(tls.keyStorePassword());

@@ -30,11 +30,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.LoggerFactory;
 
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -47,6 +49,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class TlsListenerTest {
 
   static final byte[] MESSAGE = "Hello over TLS! ünïcødé ✓".getBytes(StandardCharsets.UTF_8);
+  static final Pattern CERTIFICATE_PATH = Pattern.compile("this certificate: ([^)]+)\\)");
   static final Pattern FINGERPRINT = Pattern.compile("SHA-256 fingerprint (([0-9A-F]{2}:){31}[0-9A-F]{2})");
 
   final TestCerts certs = TestCerts.get();
@@ -102,6 +105,38 @@ class TlsListenerTest {
         .compose(server -> echo(vertx, server.actualPort(), any, MESSAGE))
         .onComplete(ctx.succeeding(echoed -> ctx.verify(() -> {
           assertThat(echoed).isEqualTo(MESSAGE);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("a client that trusts only the logged self-signed certificate verifies the server's name, whether it "
+      + "connects to localhost or to 127.0.0.1")
+  void selfSignedCertificateNamesLoopback(Vertx vertx, VertxTestContext ctx) throws Exception {
+    tlsServer(vertx, TlsOptions.SELF_SIGNED_DEV)
+        .compose(server -> vertx.executeBlocking(() -> {
+          String line = logged.list.stream().map(ILoggingEvent::getFormattedMessage)
+              .filter(m -> m.contains("self-signed")).findFirst().orElseThrow();
+          Matcher path = CERTIFICATE_PATH.matcher(line);
+          assertThat(path.find()).as("the certificate's path in: %s", line).isTrue();
+          SSLContext onlyThis = JdkTls.trusting(Path.of(path.group(1)));
+          List<String> echoes = new ArrayList<>();
+          for (String host : List.of("localhost", "127.0.0.1")) {
+            try (SSLSocket socket = (SSLSocket) onlyThis.getSocketFactory().createSocket(host, server.actualPort())) {
+              SSLParameters verifyName = socket.getSSLParameters();
+              verifyName.setEndpointIdentificationAlgorithm("HTTPS");
+              socket.setSSLParameters(verifyName);
+              socket.setSoTimeout(JdkTls.READ_TIMEOUT_MILLIS);
+              socket.getOutputStream().write(MESSAGE);
+              echoes.add(host + ": " + new String(JdkTls.readExactly(socket.getInputStream(), MESSAGE.length),
+                  StandardCharsets.UTF_8));
+            }
+          }
+          return echoes;
+        }))
+        .onComplete(ctx.succeeding(echoes -> ctx.verify(() -> {
+          String text = new String(MESSAGE, StandardCharsets.UTF_8);
+          assertThat(echoes).containsExactly("localhost: " + text, "127.0.0.1: " + text);
           ctx.completeNow();
         })));
   }

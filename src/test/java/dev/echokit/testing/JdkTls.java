@@ -25,7 +25,7 @@ import java.util.Base64;
 public final class JdkTls {
 
   /** Every read is bounded: a test that waits for bytes that never come fails instead of hanging. */
-  private static final int READ_TIMEOUT_MILLIS = 10_000;
+  public static final int READ_TIMEOUT_MILLIS = 10_000;
 
   private JdkTls() {
   }
