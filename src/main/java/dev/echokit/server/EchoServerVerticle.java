@@ -410,9 +410,9 @@ public class EchoServerVerticle extends VerticleBase {
       case TCP, TLS -> log.info("EchoKit listening on {} ({}, {} echo{})", bound.urls().get(0), loops,
           options.echoMode().name().toLowerCase(), l.tls() != null && l.tls().clientAuth() != TlsOptions.ClientAuth.NONE
               ? ", client certificates " + l.tls().clientAuth().name().toLowerCase() : "");
-      case UDP -> log.info("EchoKit listening on {} ({}, datagrams up to {} bytes, per source at most {} datagrams/s "
-              + "and {} bytes/s; 0 means no limit)", bound.urls().get(0), loops, l.udp().maxDatagramSize(),
-          l.udp().datagramsPerSecond(), l.udp().bytesPerSecond());
+      case UDP -> log.info("EchoKit listening on {} ({}, datagrams up to {} bytes from source ports {} and up, per "
+              + "source at most {} datagrams/s and {} bytes/s; 0 means no limit)", bound.urls().get(0), loops,
+          l.udp().maxDatagramSize(), l.udp().minSourcePort(), l.udp().datagramsPerSecond(), l.udp().bytesPerSecond());
       case HTTP -> {
         log.info("EchoKit listening on {} (browser page at /, POST /echo; {})", bound.urls().get(0), loops);
         log.info("EchoKit listening on {} (WebSocket echo, messages up to {} bytes)", bound.urls().get(1),

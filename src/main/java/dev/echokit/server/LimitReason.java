@@ -17,6 +17,7 @@ enum LimitReason {
   UDP_MAX_DATAGRAM_SIZE(UdpOptions.MAX_DATAGRAM_SIZE, "udp_max_datagram_size"),
   UDP_DATAGRAMS_PER_SECOND(UdpOptions.DATAGRAMS_PER_SECOND, "udp_datagrams_per_second"),
   UDP_BYTES_PER_SECOND(UdpOptions.BYTES_PER_SECOND, "udp_bytes_per_second"),
+  UDP_MIN_SOURCE_PORT(UdpOptions.MIN_SOURCE_PORT, "udp_min_source_port"),
   /** Not a setting: replies the kernel has not taken yet are bounded by {@code UdpEchoListener.MAX_PENDING_REPLY_BYTES}. */
   UDP_SEND_BACKLOG("udp send backlog, fixed", "udp_send_backlog");
 

@@ -88,6 +88,11 @@ final class UdpEchoListener extends EchoListener {
       log.debug("{} sent an empty datagram; Netty sends no empty reply", from);
       return;
     }
+    if (from.port() < udp.minSourcePort()) {
+      drop(LimitReason.UDP_MIN_SOURCE_PORT, from, "source port " + from.port() + " is a service's, below "
+          + udp.minSourcePort());
+      return;
+    }
     if (size > udp.maxDatagramSize()) {
       drop(LimitReason.UDP_MAX_DATAGRAM_SIZE, from, size + " bytes, above " + udp.maxDatagramSize());
       return;

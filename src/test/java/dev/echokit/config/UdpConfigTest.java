@@ -70,6 +70,14 @@ class UdpConfigTest {
   }
 
   @Test
+  @DisplayName("udp.minSourcePort above the highest port is refused, naming the key and the range")
+  void minSourcePortOutOfRange(Vertx vertx, VertxTestContext ctx) throws IOException {
+    expectError(vertx, ctx, "{\"listeners\": [{\"protocol\": \"udp\", \"udp\": {\"minSourcePort\": 70000}}]}",
+        ServerOptions::from, "invalid listeners[0].udp.minSourcePort = 70000 (from FILE): expected a whole number "
+            + "from 0 to 65535");
+  }
+
+  @Test
   @DisplayName("udp settings on a tcp listener are refused, naming the entry")
   void udpSettingsOnTcp(Vertx vertx, VertxTestContext ctx) throws IOException {
     expectError(vertx, ctx, "{\"listeners\": [{\"protocol\": \"tcp\", \"udp\": {\"maxDatagramSize\": 512}}]}",

@@ -114,7 +114,7 @@ class MetricsTest {
         new AdminClient(server.adminPort()).get("/metrics").body())).onComplete(ctx.succeeding(scrape -> ctx.verify(() -> {
       assertThat(scrape.lines().filter(l -> l.startsWith("echokit_datagrams_dropped_total{")))
           .as("one series per datagram limit, at 0")
-          .hasSize(4).allMatch(l -> l.contains("protocol=\"udp\"") && l.endsWith(" 0.0"));
+          .hasSize(5).allMatch(l -> l.contains("protocol=\"udp\"") && l.endsWith(" 0.0"));
       assertThat(scrape).doesNotContain("echokit_connections_");
       ctx.completeNow();
     })));

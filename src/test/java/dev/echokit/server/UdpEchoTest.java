@@ -111,6 +111,30 @@ class UdpEchoTest {
     checkRateLimit(vertx, ctx, server, 20, 600, UdpOptions.BYTES_PER_SECOND, "udp_bytes_per_second");
   }
 
+  @Test
+  @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
+  @DisplayName("a datagram from a source port below udp.minSourcePort is dropped, never echoed, and counted under "
+      + "its reason")
+  void lowSourcePortDropped(Vertx vertx, VertxTestContext ctx) throws Exception {
+    // Every ephemeral port is below 65535, so the test's client stands for a service on a well-known port.
+    EchoServerVerticle server = UdpServers.start(vertx, NO_RATE_LIMITS.withMinSourcePort(65_535),
+        MetricsOptions.defaults().withPort(0));
+    int port = server.actualPort(Protocol.UDP);
+    AdminClient admin = new AdminClient(server.adminPort());
+    run(vertx, ctx, () -> {
+      try (DatagramSocket socket = client()) {
+        for (int i = 0; i < 3; i++) {
+          send(socket, port, ("from a service " + i).getBytes(StandardCharsets.US_ASCII));
+        }
+        await().atMost(20, TimeUnit.SECONDS).until(() ->
+            admin.sum("echokit_datagrams_dropped_total", "reason=\"udp_min_source_port\"") == 3);
+        assertThat(admin.sum("echokit_chunks_echoed_total", "protocol=\"udp\"")).isZero();
+        assertThat(server.rejections()).containsEntry(UdpOptions.MIN_SOURCE_PORT, 3L);
+      }
+      return null;
+    });
+  }
+
   /**
    * Sends {@code count} distinct datagrams of {@code size} bytes at once, against a budget of one per second (one
    * datagram, or 1000 bytes: one 600-byte datagram), then checks that the server's echo and drop counters add up to
