@@ -7,6 +7,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,36 +47,17 @@ class UdpConfigTest {
             + "loops; add another udp listener on another port instead");
   }
 
-  @Test
-  @DisplayName("udp.maxDatagramSize above what UDP carries over IPv4 is refused, naming the key and the range")
-  void maxDatagramSizeTooLarge(Vertx vertx, VertxTestContext ctx) throws IOException {
-    expectError(vertx, ctx, "{\"listeners\": [{\"protocol\": \"udp\", \"udp\": {\"maxDatagramSize\": 70000}}]}",
-        ServerOptions::from, "invalid listeners[0].udp.maxDatagramSize = 70000 (from FILE): expected a whole number "
-            + "from 1 to 65507");
-  }
-
-  @Test
-  @DisplayName("udp.maxDatagramSize 0 is refused, naming the key and the range")
-  void maxDatagramSizeZero(Vertx vertx, VertxTestContext ctx) throws IOException {
-    expectError(vertx, ctx, "{\"listeners\": [{\"protocol\": \"udp\", \"udp\": {\"maxDatagramSize\": 0}}]}",
-        ServerOptions::from, "invalid listeners[0].udp.maxDatagramSize = 0 (from FILE): expected a whole number "
-            + "from 1 to 65507");
-  }
-
-  @Test
-  @DisplayName("a negative udp.datagramsPerSecond is refused, naming the key and the range")
-  void negativeRate(Vertx vertx, VertxTestContext ctx) throws IOException {
-    expectError(vertx, ctx, "{\"listeners\": [{\"protocol\": \"udp\", \"udp\": {\"datagramsPerSecond\": -1}}]}",
-        ServerOptions::from, "invalid listeners[0].udp.datagramsPerSecond = -1 (from FILE): expected a whole number "
-            + "from 0 to 10000000");
-  }
-
-  @Test
-  @DisplayName("udp.minSourcePort above the highest port is refused, naming the key and the range")
-  void minSourcePortOutOfRange(Vertx vertx, VertxTestContext ctx) throws IOException {
-    expectError(vertx, ctx, "{\"listeners\": [{\"protocol\": \"udp\", \"udp\": {\"minSourcePort\": 70000}}]}",
-        ServerOptions::from, "invalid listeners[0].udp.minSourcePort = 70000 (from FILE): expected a whole number "
-            + "from 0 to 65535");
+  @ParameterizedTest(name = "udp.{0} = {1} is refused, naming the key and the range {2}")
+  @CsvSource({
+      "maxDatagramSize, 70000, from 1 to 65507",     // above what UDP carries over IPv4
+      "maxDatagramSize, 0, from 1 to 65507",
+      "datagramsPerSecond, -1, from 0 to 10000000",
+      "minSourcePort, 70000, from 0 to 65535"})
+  @DisplayName("a udp setting out of its range is refused, naming the key and the range")
+  void outOfRange(String key, long value, String range, Vertx vertx, VertxTestContext ctx) throws IOException {
+    expectError(vertx, ctx, "{\"listeners\": [{\"protocol\": \"udp\", \"udp\": {\"" + key + "\": " + value + "}}]}",
+        ServerOptions::from, "invalid listeners[0].udp." + key + " = " + value + " (from FILE): expected a whole number "
+            + range);
   }
 
   @Test
