@@ -66,14 +66,15 @@ final class DevCertificate {
   /** A new key and certificate for {@code host} (a DNS name or an IP address; its CN too). */
   static DevCertificate create(String host) {
     String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-    Set<String> names = new LinkedHashSet<>();
-    names.add(bare);
-    names.addAll(LOCAL_NAMES);
+    Set<String> unique = new LinkedHashSet<>();
+    unique.add(bare);
+    unique.addAll(LOCAL_NAMES);
+    List<String> names = List.copyOf(unique);
     try {
       KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
       generator.initialize(new ECGenParameterSpec("secp256r1"));
       KeyPair keys = generator.generateKeyPair();
-      byte[] der = certificate(keys, bare, List.copyOf(names));
+      byte[] der = certificate(keys, bare, names);
       X509Certificate parsed = (X509Certificate) CertificateFactory.getInstance("X.509")
           .generateCertificate(new ByteArrayInputStream(der));
       parsed.verify(keys.getPublic());
@@ -81,8 +82,7 @@ final class DevCertificate {
       Path file = Files.createTempFile("echokit-self-signed-", ".crt");
       file.toFile().deleteOnExit();
       Files.writeString(file, certPem);
-      return new DevCertificate(certPem, pem("PRIVATE KEY", keys.getPrivate().getEncoded()), file,
-          List.copyOf(names));
+      return new DevCertificate(certPem, pem("PRIVATE KEY", keys.getPrivate().getEncoded()), file, names);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot make a self-signed certificate: " + e.getMessage(), e);
     } catch (IOException e) {
