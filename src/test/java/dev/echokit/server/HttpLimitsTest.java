@@ -58,15 +58,16 @@ class HttpLimitsTest {
   @DisplayName("idleTimeout leaves alone a WebSocket whose client keeps sending, for longer than the timeout in all")
   void activeWebSocketIsKept(Vertx vertx, VertxTestContext ctx) {
     EchoServerVerticle[] server = new EchoServerVerticle[1];
-    HttpTestServer.start(vertx, HttpOptions.DEFAULTS, null, LimitOptions.defaults().withIdleTimeout(500))
+    HttpTestServer.start(vertx, HttpOptions.DEFAULTS, null, LimitOptions.defaults().withIdleTimeout(1000))
         .compose(s -> {
           server[0] = s;
           return connect(vertx, s);
         })
         .compose(ws -> {
-          // 20 echoes 100 ms apart: two seconds, four times the timeout, never 500 ms silent.
+          // 30 echoes 100 ms apart: three seconds, three times the timeout, never more than a tenth of it silent
+          // (a wide margin: a test thread that stalls on a loaded machine must not look idle).
           Future<Void> chain = Future.succeededFuture();
-          for (int i = 0; i < 20; i++) {
+          for (int i = 0; i < 30; i++) {
             String text = "tick " + i;
             chain = chain.compose(v -> {
               Future<WebSocketEchoTest.Message> echo = WebSocketEchoTest.nextMessage(ws);
