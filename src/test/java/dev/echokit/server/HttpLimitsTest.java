@@ -32,6 +32,8 @@ class HttpLimitsTest {
 
   static final LimitOptions NO_TIME_LIMITS = LimitOptions.defaults().withIdleTimeout(0);
 
+  /** The server under test, kept once started for the assertions on its counters. */
+  private EchoServerVerticle server;
   /** Kept in fields: Vert.x closes a client that is garbage-collected. */
   private WebSocketClient webSocketClient;
   private final List<HttpClientAgent> httpClients = new ArrayList<>();
@@ -39,17 +41,12 @@ class HttpLimitsTest {
   @Test
   @DisplayName("idleTimeout closes a silent WebSocket with 1001 and a reason naming the limit, and counts it")
   void idleWebSocketCloses1001(Vertx vertx, VertxTestContext ctx) {
-    EchoServerVerticle[] server = new EchoServerVerticle[1];
-    HttpTestServer.start(vertx, HttpOptions.DEFAULTS, null, LimitOptions.defaults().withIdleTimeout(300))
-        .compose(s -> {
-          server[0] = s;
-          return connect(vertx, s);
-        })
+    connectUnder(vertx, LimitOptions.defaults().withIdleTimeout(300))
         .compose(HttpLimitsTest::closed)
         .onComplete(ctx.succeeding(ws -> ctx.verify(() -> {
           assertThat(ws.closeStatusCode()).isEqualTo(WebSocketEcho.GOING_AWAY);
           assertThat(ws.closeReason()).isEqualTo("sent nothing for 300 ms (idleTimeout)");
-          assertThat(server[0].rejections()).containsEntry(LimitOptions.IDLE_TIMEOUT, 1L);
+          assertThat(server.rejections()).containsEntry(LimitOptions.IDLE_TIMEOUT, 1L);
           ctx.completeNow();
         })));
   }
@@ -57,12 +54,7 @@ class HttpLimitsTest {
   @Test
   @DisplayName("idleTimeout leaves alone a WebSocket whose client keeps sending, for longer than the timeout in all")
   void activeWebSocketIsKept(Vertx vertx, VertxTestContext ctx) {
-    EchoServerVerticle[] server = new EchoServerVerticle[1];
-    HttpTestServer.start(vertx, HttpOptions.DEFAULTS, null, LimitOptions.defaults().withIdleTimeout(1000))
-        .compose(s -> {
-          server[0] = s;
-          return connect(vertx, s);
-        })
+    connectUnder(vertx, LimitOptions.defaults().withIdleTimeout(1000))
         .compose(ws -> {
           // 30 echoes 100 ms apart: three seconds, three times the timeout, never more than a tenth of it silent
           // (a wide margin: a test thread that stalls on a loaded machine must not look idle).
@@ -83,7 +75,7 @@ class HttpLimitsTest {
           return chain;
         })
         .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
-          assertThat(server[0].rejections()).containsEntry(LimitOptions.IDLE_TIMEOUT, 0L);
+          assertThat(server.rejections()).containsEntry(LimitOptions.IDLE_TIMEOUT, 0L);
           ctx.completeNow();
         })));
   }
@@ -91,10 +83,8 @@ class HttpLimitsTest {
   @Test
   @DisplayName("idleTimeout closes a kept-alive HTTP connection that sends nothing more, and counts it")
   void idleHttpConnectionIsClosed(Vertx vertx, VertxTestContext ctx) {
-    EchoServerVerticle[] server = new EchoServerVerticle[1];
-    HttpTestServer.start(vertx, HttpOptions.DEFAULTS, null, LimitOptions.defaults().withIdleTimeout(300))
+    startUnder(vertx, LimitOptions.defaults().withIdleTimeout(300))
         .compose(s -> {
-          server[0] = s;
           return vertx.executeBlocking(() -> {
             try (Socket socket = new Socket("127.0.0.1", s.actualPort())) {
               socket.setSoTimeout(10_000);
@@ -106,7 +96,7 @@ class HttpLimitsTest {
         })
         .onComplete(ctx.succeeding(response -> ctx.verify(() -> {
           assertThat(response).startsWith("HTTP/1.1 200 OK\r\n").endsWith("\r\n\r\nhello");
-          assertThat(server[0].rejections()).containsEntry(LimitOptions.IDLE_TIMEOUT, 1L);
+          assertThat(server.rejections()).containsEntry(LimitOptions.IDLE_TIMEOUT, 1L);
           ctx.completeNow();
         })));
   }
@@ -114,17 +104,12 @@ class HttpLimitsTest {
   @Test
   @DisplayName("maxConnectionDuration closes a WebSocket with 1001 once it has been open that long")
   void maxConnectionDurationCloses1001(Vertx vertx, VertxTestContext ctx) {
-    EchoServerVerticle[] server = new EchoServerVerticle[1];
-    HttpTestServer.start(vertx, HttpOptions.DEFAULTS, null, NO_TIME_LIMITS.withMaxConnectionDuration(300))
-        .compose(s -> {
-          server[0] = s;
-          return connect(vertx, s);
-        })
+    connectUnder(vertx, NO_TIME_LIMITS.withMaxConnectionDuration(300))
         .compose(HttpLimitsTest::closed)
         .onComplete(ctx.succeeding(ws -> ctx.verify(() -> {
           assertThat(ws.closeStatusCode()).isEqualTo(WebSocketEcho.GOING_AWAY);
           assertThat(ws.closeReason()).isEqualTo("open for 300 ms (maxConnectionDuration)");
-          assertThat(server[0].rejections()).containsEntry(LimitOptions.MAX_CONNECTION_DURATION, 1L)
+          assertThat(server.rejections()).containsEntry(LimitOptions.MAX_CONNECTION_DURATION, 1L)
               .containsEntry(LimitOptions.IDLE_TIMEOUT, 0L);
           ctx.completeNow();
         })));
@@ -134,13 +119,8 @@ class HttpLimitsTest {
   @DisplayName("maxConnectionBytes echoes a WebSocket's messages up to the limit, then closes it with 1008 naming the "
       + "limit, and counts it")
   void maxConnectionBytesCloses1008(Vertx vertx, VertxTestContext ctx) {
-    EchoServerVerticle[] server = new EchoServerVerticle[1];
     String underTheLimit = "a".repeat(60);
-    HttpTestServer.start(vertx, HttpOptions.DEFAULTS, null, NO_TIME_LIMITS.withMaxConnectionBytes(100))
-        .compose(s -> {
-          server[0] = s;
-          return connect(vertx, s);
-        })
+    connectUnder(vertx, NO_TIME_LIMITS.withMaxConnectionBytes(100))
         .compose(ws -> {
           Future<WebSocketEchoTest.Message> echo = WebSocketEchoTest.nextMessage(ws);
           ws.writeTextMessage(underTheLimit);
@@ -155,7 +135,7 @@ class HttpLimitsTest {
         .onComplete(ctx.succeeding(ws -> ctx.verify(() -> {
           assertThat(ws.closeStatusCode()).isEqualTo(WebSocketEcho.POLICY_VIOLATION);
           assertThat(ws.closeReason()).isEqualTo("sent more than 100 bytes (maxConnectionBytes)");
-          assertThat(server[0].rejections()).containsEntry(LimitOptions.MAX_CONNECTION_BYTES, 1L);
+          assertThat(server.rejections()).containsEntry(LimitOptions.MAX_CONNECTION_BYTES, 1L);
           ctx.completeNow();
         })));
   }
@@ -164,12 +144,10 @@ class HttpLimitsTest {
   @DisplayName("maxConnectionBytes counts the request bodies of a kept-alive HTTP connection and closes it on the "
       + "body that crosses the limit")
   void maxConnectionBytesClosesHttpConnection(Vertx vertx, VertxTestContext ctx) {
-    EchoServerVerticle[] server = new EchoServerVerticle[1];
     String body = "c".repeat(60);
     String request = "POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 60\r\n\r\n" + body;
-    HttpTestServer.start(vertx, HttpOptions.DEFAULTS, null, NO_TIME_LIMITS.withMaxConnectionBytes(100))
+    startUnder(vertx, NO_TIME_LIMITS.withMaxConnectionBytes(100))
         .compose(s -> {
-          server[0] = s;
           return vertx.executeBlocking(() -> {
             try (Socket socket = new Socket("127.0.0.1", s.actualPort())) {
               socket.setSoTimeout(10_000);
@@ -184,7 +162,7 @@ class HttpLimitsTest {
         .onComplete(ctx.succeeding(responses -> ctx.verify(() -> {
           assertThat(responses.get(0)).startsWith("HTTP/1.1 200 OK\r\n").endsWith("\r\n\r\n" + body);
           assertThat(responses.get(1)).as("what the second request got before the close").isEmpty();
-          assertThat(server[0].rejections()).containsEntry(LimitOptions.MAX_CONNECTION_BYTES, 1L);
+          assertThat(server.rejections()).containsEntry(LimitOptions.MAX_CONNECTION_BYTES, 1L);
           ctx.completeNow();
         })));
   }
@@ -192,36 +170,38 @@ class HttpLimitsTest {
   @Test
   @DisplayName("maxConnectionsPerIp counts HTTP connections per client address and leaves other addresses alone")
   void maxConnectionsPerIp(Vertx vertx, VertxTestContext ctx) {
-    EchoServerVerticle[] server = new EchoServerVerticle[1];
-    HttpTestServer.start(vertx, HttpOptions.DEFAULTS, null, NO_TIME_LIMITS.withMaxConnectionsPerIp(1))
-        .compose(s -> {
-          server[0] = s;
-          // Each client keeps its one connection open (keep-alive), so the second client is a second connection.
-          return post(vertx, s, "127.0.0.1", "first");
-        })
-        .compose(first -> post(vertx, server[0], "127.0.0.1", "second").transform(second -> {
+    startUnder(vertx, NO_TIME_LIMITS.withMaxConnectionsPerIp(1))
+        // Each client keeps its one connection open (keep-alive), so the second client is a second connection.
+        .compose(s -> post(vertx, "127.0.0.1", "first"))
+        .compose(first -> post(vertx, "127.0.0.1", "second").transform(second -> {
           ctx.verify(() -> {
             assertThat(first).isEqualTo("first");
             assertThat(second.succeeded()).as("a second connection from 127.0.0.1").isFalse();
           });
-          return post(vertx, server[0], "127.0.0.2", "another address");
+          return post(vertx, "127.0.0.2", "another address");
         }))
         .onComplete(ctx.succeeding(other -> ctx.verify(() -> {
           assertThat(other).isEqualTo("another address");
-          assertThat(server[0].rejections()).containsEntry(LimitOptions.MAX_CONNECTIONS_PER_IP, 1L);
+          assertThat(server.rejections()).containsEntry(LimitOptions.MAX_CONNECTIONS_PER_IP, 1L);
           ctx.completeNow();
         })));
   }
 
-  private Future<WebSocket> connect(Vertx vertx, EchoServerVerticle server) {
-    if (webSocketClient == null) {
-      webSocketClient = vertx.createWebSocketClient();
-    }
-    return webSocketClient.connect(server.actualPort(), "127.0.0.1", "/ws");
+  /** Starts an http listener under {@code limits}, kept in {@link #server}. */
+  private Future<EchoServerVerticle> startUnder(Vertx vertx, LimitOptions limits) {
+    return HttpTestServer.start(vertx, HttpOptions.DEFAULTS, null, limits).onSuccess(s -> server = s);
   }
 
-  /** POSTs {@code text} to /echo from a new client bound to {@code fromAddress}; the echoed body. */
-  private Future<String> post(Vertx vertx, EchoServerVerticle server, String fromAddress, String text) {
+  /** {@link #startUnder} and a WebSocket to its /ws. */
+  private Future<WebSocket> connectUnder(Vertx vertx, LimitOptions limits) {
+    return startUnder(vertx, limits).compose(s -> {
+      webSocketClient = vertx.createWebSocketClient();
+      return webSocketClient.connect(s.actualPort(), "127.0.0.1", "/ws");
+    });
+  }
+
+  /** POSTs {@code text} to {@link #server}'s /echo from a new client bound to {@code fromAddress}; the echoed body. */
+  private Future<String> post(Vertx vertx, String fromAddress, String text) {
     HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions().setLocalAddress(fromAddress));
     httpClients.add(client);
     return client.request(HttpMethod.POST, server.actualPort(), "127.0.0.1", "/echo")
